@@ -1,0 +1,63 @@
+"""Resource detection, entities and predicted resource identity for the OpenTelemetry SDK.
+
+Importing this package does nothing but define names: no I/O, no threads, no
+environment variables read, nothing patched. Submodules load on first use of a
+name, so ``import otel_resource_identity`` stays cheap.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .detection import detect_resource as detect_resource
+    from .detectors.env_entities import EnvEntitiesDetector as EnvEntitiesDetector
+    from .entities.flag import disable_entity_merge as disable_entity_merge
+    from .entities.flag import enable_entity_merge as enable_entity_merge
+    from .entities.flag import entity_merge_enabled as entity_merge_enabled
+    from .entities.merge import merge as merge
+    from .entities.model import Entity as Entity
+    from .entities.propagation import parse_entities as parse_entities
+    from .entities.resource import entities_of as entities_of
+    from .entities.resource import resource_from_entities as resource_from_entities
+
+# Public name -> the module that defines it.
+_EXPORTS = {
+    "Entity": ".entities.model",
+    "entities_of": ".entities.resource",
+    "resource_from_entities": ".entities.resource",
+    "merge": ".entities.merge",
+    "enable_entity_merge": ".entities.flag",
+    "disable_entity_merge": ".entities.flag",
+    "entity_merge_enabled": ".entities.flag",
+    "parse_entities": ".entities.propagation",
+    "EnvEntitiesDetector": ".detectors.env_entities",
+    "detect_resource": ".detection",
+}
+
+__all__ = [
+    "Entity",
+    "EnvEntitiesDetector",
+    "detect_resource",
+    "disable_entity_merge",
+    "enable_entity_merge",
+    "entities_of",
+    "entity_merge_enabled",
+    "merge",
+    "parse_entities",
+    "resource_from_entities",
+]
+
+
+def __getattr__(name: str) -> object:
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(module, __name__), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(__all__))

@@ -1,0 +1,1 @@
+"""Resource detectors: one module per platform, all built on ``BaseDetector``."""

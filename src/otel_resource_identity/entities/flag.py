@@ -1,0 +1,66 @@
+"""The flag: the entity-aware merge as the behaviour of ``Resource.merge``.
+
+While the flag is on, every ``Resource.merge`` in the process (the SDK's
+``Resource.create``, ``get_aggregated_resources``, auto-instrumentation, user
+code) merges entity-aware whenever either side carries entities, and exactly
+as the SDK does otherwise. Turning it off puts the SDK's own function back.
+"""
+
+from __future__ import annotations
+
+import functools
+import logging
+import threading
+from collections.abc import Mapping
+
+from opentelemetry.sdk.resources import Resource
+
+from .._settings import ENTITIES_ENABLED
+from .merge import _PLAIN_MERGE, merge
+
+_logger = logging.getLogger(__name__)
+_lock = threading.Lock()
+
+
+@functools.wraps(_PLAIN_MERGE)
+def _entity_aware_merge(self: Resource, other: Resource) -> Resource:
+    return merge(self, other)
+
+
+def enable_entity_merge() -> None:
+    """Make ``Resource.merge`` entity-aware for the whole process (idempotent)."""
+    with _lock:
+        current = Resource.__dict__["merge"]
+        if current is _entity_aware_merge:
+            return
+        if current is not _PLAIN_MERGE:
+            # Someone else has replaced Resource.merge; wrapping theirs would
+            # make disabling ambiguous, so leave it alone and say so once.
+            _logger.warning("Resource.merge has been replaced by %r; the entity-aware merge was not installed", current)
+            return
+        Resource.merge = _entity_aware_merge  # type: ignore[method-assign]
+    _logger.debug("entity-aware Resource.merge installed")
+
+
+def disable_entity_merge() -> None:
+    """Put the SDK's own ``Resource.merge`` back (idempotent)."""
+    with _lock:
+        if Resource.__dict__["merge"] is _entity_aware_merge:
+            Resource.merge = _PLAIN_MERGE  # type: ignore[method-assign,assignment]
+            _logger.debug("entity-aware Resource.merge removed")
+
+
+def entity_merge_enabled() -> bool:
+    """Whether ``Resource.merge`` is the entity-aware merge right now."""
+    return Resource.__dict__["merge"] is _entity_aware_merge
+
+
+def apply_flag_from_environment(environ: Mapping[str, str] | None = None) -> None:
+    """Turn the flag on when ``OTEL_EXPERIMENTAL_ENTITIES_ENABLED`` says ``true``.
+
+    Called by every detector's constructor, so the flag is in force before the
+    SDK's ``Resource.create`` merges anything. It never turns the flag off: an
+    explicit ``enable_entity_merge()`` in code stays in force.
+    """
+    if ENTITIES_ENABLED.read(environ):
+        enable_entity_merge()
