@@ -30,6 +30,7 @@ MERGES = pytest.mark.parametrize("merge_with", [_merge_function, _flagged_sdk_me
 
 HOST_H1 = Entity("host", {"host.id": "H1"}, {"host.name": "new-name"})
 SERVICE = Entity("service", {"service.name": "my-svc"})
+EXAMPLE_1_ATTRIBUTES = {"host.id": "H1", "host.name": "new-name", "service.name": "my-svc", "env": "prod"}
 
 
 @MERGES
@@ -40,12 +41,7 @@ def test_example_1_entity_replaces_loose_attribute(merge_with: Merge) -> None:
     result = merge_with(initial, incoming)
 
     assert entities_of(result) == (HOST_H1, SERVICE)
-    assert dict(result.attributes) == {
-        "host.id": "H1",
-        "host.name": "new-name",
-        "service.name": "my-svc",
-        "env": "prod",
-    }
+    assert dict(result.attributes) == EXAMPLE_1_ATTRIBUTES
     # What is loose after the merge: just env.
     assert set(result.attributes) - HOST_H1.keys - SERVICE.keys == {"env"}
 
@@ -85,9 +81,4 @@ def test_example_1_as_entities_merged_into_a_resource() -> None:
     # into an initial resource; resource_from_entities is that operation.
     result = resource_from_entities([HOST_H1, SERVICE], attributes={"host.name": "old-name", "env": "prod"})
     assert entities_of(result) == (HOST_H1, SERVICE)
-    assert dict(result.attributes) == {
-        "host.id": "H1",
-        "host.name": "new-name",
-        "service.name": "my-svc",
-        "env": "prod",
-    }
+    assert dict(result.attributes) == EXAMPLE_1_ATTRIBUTES
