@@ -12,7 +12,17 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from .detection import detect_resource as detect_resource
+    from .detectors.aws_ecs import AwsEcsDetector as AwsEcsDetector
+    from .detectors.aws_lambda import AwsLambdaDetector as AwsLambdaDetector
+    from .detectors.cicd import CicdDetector as CicdDetector
+    from .detectors.container import ContainerDetector as ContainerDetector
     from .detectors.env_entities import EnvEntitiesDetector as EnvEntitiesDetector
+    from .detectors.gcp_cloud_run import GcpCloudRunDetector as GcpCloudRunDetector
+    from .detectors.heroku import HerokuDetector as HerokuDetector
+    from .detectors.host import HostDetector as HostDetector
+    from .detectors.kubernetes import KubernetesDetector as KubernetesDetector
+    from .detectors.platform import PlatformDetector as PlatformDetector
+    from .detectors.vercel import VercelDetector as VercelDetector
     from .entities.flag import disable_entity_merge as disable_entity_merge
     from .entities.flag import enable_entity_merge as enable_entity_merge
     from .entities.flag import entity_merge_enabled as entity_merge_enabled
@@ -33,12 +43,32 @@ _EXPORTS = {
     "entity_merge_enabled": ".entities.flag",
     "parse_entities": ".entities.propagation",
     "EnvEntitiesDetector": ".detectors.env_entities",
+    "PlatformDetector": ".detectors.platform",
+    "KubernetesDetector": ".detectors.kubernetes",
+    "AwsEcsDetector": ".detectors.aws_ecs",
+    "AwsLambdaDetector": ".detectors.aws_lambda",
+    "GcpCloudRunDetector": ".detectors.gcp_cloud_run",
+    "HerokuDetector": ".detectors.heroku",
+    "VercelDetector": ".detectors.vercel",
+    "CicdDetector": ".detectors.cicd",
+    "ContainerDetector": ".detectors.container",
+    "HostDetector": ".detectors.host",
     "detect_resource": ".detection",
 }
 
 __all__ = [
+    "AwsEcsDetector",
+    "AwsLambdaDetector",
+    "CicdDetector",
+    "ContainerDetector",
     "Entity",
     "EnvEntitiesDetector",
+    "GcpCloudRunDetector",
+    "HerokuDetector",
+    "HostDetector",
+    "KubernetesDetector",
+    "PlatformDetector",
+    "VercelDetector",
     "detect_resource",
     "disable_entity_merge",
     "enable_entity_merge",

@@ -58,10 +58,9 @@ class Setting(Generic[T]):
         except ValueError:
             warn_once(
                 (self.name, raw),
-                "%s has an invalid value; accepted: %s. Using the default (%s).",
+                "%s has an invalid value; accepted: %s. Using the default.",
                 self.name,
                 self.accepted,
-                self.default,
             )
             return self.default
 
@@ -82,4 +81,66 @@ ENTITIES: Setting[str] = Setting(
     meaning="entities pushed in from outside the process (OpenTelemetry entity propagation)",
 )
 
-ALL_SETTINGS: tuple[Setting[bool] | Setting[str], ...] = (ENTITIES_ENABLED, ENTITIES)
+
+def _parse_seconds(text: str) -> float:
+    seconds = float(text)
+    if not 0 < seconds <= 60:
+        raise ValueError(text)
+    return seconds
+
+
+DETECTION_TIMEOUT: Setting[float] = Setting(
+    name="RESOURCE_IDENTITY_DETECTION_TIMEOUT",
+    default=1.0,
+    parse=_parse_seconds,
+    accepted="a number of seconds greater than 0 and at most 60",
+    meaning="the whole detection's budget for network calls, in seconds",
+)
+
+K8S_API: Setting[bool] = Setting(
+    name="RESOURCE_IDENTITY_K8S_API",
+    default=False,
+    parse=_parse_bool,
+    accepted="true or false",
+    meaning="true lets the Kubernetes detector ask the API server for owner workloads, node and cluster (needs RBAC)",
+)
+
+# The platforms PlatformDetector knows, in merge order (lowest precedence first).
+PLATFORM_NAMES: tuple[str, ...] = (
+    "host",
+    "container",
+    "k8s",
+    "aws_ecs",
+    "aws_lambda",
+    "gcp_cloud_run",
+    "heroku",
+    "vercel",
+    "cicd",
+    "entities",
+)
+
+
+def _parse_platforms(text: str) -> tuple[str, ...]:
+    names = [name.strip().lower() for name in text.split(",") if name.strip()]
+    if names in (["all"], ["*"]):
+        return PLATFORM_NAMES
+    if not names or any(name not in PLATFORM_NAMES for name in names):
+        raise ValueError(text)
+    return tuple(name for name in PLATFORM_NAMES if name in names)
+
+
+DETECTORS: Setting[tuple[str, ...]] = Setting(
+    name="RESOURCE_IDENTITY_DETECTORS",
+    default=PLATFORM_NAMES,
+    parse=_parse_platforms,
+    accepted="all, or a comma-separated list of " + ", ".join(PLATFORM_NAMES),
+    meaning="which platforms PlatformDetector considers",
+)
+
+ALL_SETTINGS: tuple[Setting[bool] | Setting[str] | Setting[float] | Setting[tuple[str, ...]], ...] = (
+    DETECTORS,
+    ENTITIES_ENABLED,
+    ENTITIES,
+    DETECTION_TIMEOUT,
+    K8S_API,
+)

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import abc
 import os
 from collections.abc import Mapping
 
-from opentelemetry.sdk.resources import ResourceDetector
+from opentelemetry.sdk.resources import Resource, ResourceDetector
 
+from .._settings import DETECTION_TIMEOUT
 from ..entities.flag import apply_flag_from_environment
+from ._http import Deadline
 
 
 class BaseDetector(ResourceDetector):
@@ -35,7 +38,40 @@ class BaseDetector(ResourceDetector):
         self.root = os.fspath(root)
         apply_flag_from_environment(environ)
 
+    def applies(self) -> bool:
+        """Whether this detector's platform is signalled, judged from environment variables and
+        local files alone (never the network). ``PlatformDetector`` runs only detectors that apply."""
+        return True
+
     @property
     def environ(self) -> Mapping[str, str]:
         """The environment this detector reads: the given mapping, else the process's, now."""
         return os.environ if self._environ is None else self._environ
+
+
+class NetworkDetector(BaseDetector):
+    """A detector that may call a metadata endpoint once its platform is positively signalled.
+
+    Alone (as the SDK runs it) it gets ``timeout`` seconds, by default
+    ``RESOURCE_IDENTITY_DETECTION_TIMEOUT``; under ``PlatformDetector`` it shares
+    that detector's single deadline.
+    """
+
+    def __init__(
+        self,
+        *,
+        environ: Mapping[str, str] | None = None,
+        root: str | os.PathLike[str] = "/",
+        timeout: float | None = None,
+        raise_on_error: bool = False,
+    ) -> None:
+        super().__init__(environ=environ, root=root, raise_on_error=raise_on_error)
+        self._timeout = timeout
+
+    def detect(self) -> Resource:
+        seconds = self._timeout if self._timeout is not None else DETECTION_TIMEOUT.read(self._environ)
+        return self.detect_within(Deadline.after(seconds))
+
+    @abc.abstractmethod
+    def detect_within(self, deadline: Deadline) -> Resource:
+        """Detect, making network calls only until ``deadline``."""

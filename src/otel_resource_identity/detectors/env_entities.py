@@ -19,6 +19,9 @@ class EnvEntitiesDetector(BaseDetector):
     in the variable has the higher priority.
     """
 
+    def applies(self) -> bool:
+        return bool(self.environ.get(ENTITIES.name, "").strip())
+
     def detect(self) -> Resource:
         entities = parse_entities(ENTITIES.read(self.environ))
         if not entities:

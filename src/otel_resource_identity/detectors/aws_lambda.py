@@ -1,0 +1,112 @@
+"""``AwsLambdaDetector``: the function, from Lambda's reserved environment variables.
+
+Signalled by ``AWS_LAMBDA_FUNCTION_NAME`` (set for every runtime, OS-only
+``provided`` ones included, unlike ``AWS_EXECUTION_ENV``), unless ``VERCEL`` is
+set: Vercel functions run on Lambda but are Vercel's. SnapStart functions have
+no log group or stream variables; they are simply left out. The account id,
+which the environment does not carry, is read from the file the OpenTelemetry
+Lambda extension leaves at ``/tmp/.otel-aws-account-id`` when it is there.
+No network calls.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import re
+
+from opentelemetry.sdk.resources import Resource
+from opentelemetry.semconv._incubating.attributes import aws_attributes as aws
+from opentelemetry.semconv._incubating.attributes import faas_attributes as faas
+from opentelemetry.semconv._incubating.attributes.cloud_attributes import (
+    CLOUD_ACCOUNT_ID,
+    CLOUD_PLATFORM,
+    CLOUD_PROVIDER,
+    CLOUD_REGION,
+    CLOUD_RESOURCE_ID,
+    CloudPlatformValues,
+    CloudProviderValues,
+)
+
+from .._settings import warn_once
+from ._base import BaseDetector
+from ._emit import detected
+from ._files import read_text, under_root
+
+_logger = logging.getLogger(__name__)
+
+ACCOUNT_ID_FILE = "/tmp/.otel-aws-account-id"
+_ACCOUNT = re.compile(r"\d{12}")
+_MEBIBYTE = 1024 * 1024
+
+
+def partition_of(region: str) -> str:
+    """The ARN partition a region belongs to."""
+    if region.startswith("cn-"):
+        return "aws-cn"
+    if region.startswith("us-gov-"):
+        return "aws-us-gov"
+    return "aws"
+
+
+def _account_id(root: str) -> str | None:
+    # The extension writes a symbolic link whose target is the account id
+    # (cheap to create, nothing to parse); a plain file with the id works too.
+    path = under_root(root, ACCOUNT_ID_FILE)
+    try:
+        text = os.readlink(path)
+    except OSError:
+        text = read_text(root, ACCOUNT_ID_FILE, limit=64) or ""
+    text = text.strip()
+    return text if _ACCOUNT.fullmatch(text) else None
+
+
+class AwsLambdaDetector(BaseDetector):
+    """A Lambda function: ``faas.*``, ``cloud.*``, ``aws.log.*``."""
+
+    def applies(self) -> bool:
+        return bool(self.environ.get("AWS_LAMBDA_FUNCTION_NAME", "").strip()) and not self.environ.get("VERCEL")
+
+    def detect(self) -> Resource:
+        if not self.applies():
+            return Resource.get_empty()
+        environ = self.environ
+        name = environ["AWS_LAMBDA_FUNCTION_NAME"].strip()
+        region = environ.get("AWS_REGION", "").strip() or environ.get("AWS_DEFAULT_REGION", "").strip()
+        version = environ.get("AWS_LAMBDA_FUNCTION_VERSION", "").strip()
+        group = environ.get("AWS_LAMBDA_LOG_GROUP_NAME", "").strip()
+        stream = environ.get("AWS_LAMBDA_LOG_STREAM_NAME", "").strip()
+        found: dict[str, object] = {
+            CLOUD_PROVIDER: CloudProviderValues.AWS.value,
+            CLOUD_PLATFORM: CloudPlatformValues.AWS_LAMBDA.value,
+            CLOUD_REGION: region,
+            faas.FAAS_NAME: name,
+            faas.FAAS_VERSION: version,
+            faas.FAAS_INSTANCE: stream,
+            faas.FAAS_MAX_MEMORY: self._memory_bytes(),
+            aws.AWS_LOG_GROUP_NAMES: [group] if group else None,
+            aws.AWS_LOG_STREAM_NAMES: [stream] if stream else None,
+        }
+        account = _account_id(self.root)
+        if account and region:
+            partition = partition_of(region)
+            function_arn = f"arn:{partition}:lambda:{region}:{account}:function:{name}"
+            if version.isdigit():
+                function_arn += f":{version}"
+            found[CLOUD_ACCOUNT_ID] = account
+            found[CLOUD_RESOURCE_ID] = function_arn
+            if group:
+                found[aws.AWS_LOG_GROUP_ARNS] = [f"arn:{partition}:logs:{region}:{account}:log-group:{group}:*"]
+        return detected(found)
+
+    def _memory_bytes(self) -> int | None:
+        text = self.environ.get("AWS_LAMBDA_FUNCTION_MEMORY_SIZE", "").strip()
+        if not text:
+            return None
+        if not text.isdigit():
+            warn_once(
+                ("AWS_LAMBDA_FUNCTION_MEMORY_SIZE", text),
+                "AWS_LAMBDA_FUNCTION_MEMORY_SIZE is not a whole number of megabytes; left faas.max_memory out",
+            )
+            return None
+        return int(text) * _MEBIBYTE

@@ -1,0 +1,158 @@
+"""``GcpCloudRunDetector``: Cloud Run services, jobs, worker pools, and functions.
+
+The environment says which kind of workload this is (checked in the table's
+order: Cloud Functions gen2 also sets every ``K_*`` variable of a service).
+Only then does the detector ask the metadata server (``GCE_METADATA_HOST`` if
+set, else the link-local address, never a DNS name that an intranet could
+answer) for project, region, zone and instance id, sending and requiring
+``Metadata-Flavor: Google``. It never asks for tokens or identities.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from opentelemetry.sdk.resources import Resource
+from opentelemetry.semconv._incubating.attributes import faas_attributes as faas
+from opentelemetry.semconv._incubating.attributes import gcp_attributes as gcp
+from opentelemetry.semconv._incubating.attributes.cloud_attributes import (
+    CLOUD_ACCOUNT_ID,
+    CLOUD_AVAILABILITY_ZONE,
+    CLOUD_PLATFORM,
+    CLOUD_PROVIDER,
+    CLOUD_REGION,
+    CLOUD_RESOURCE_ID,
+    CloudPlatformValues,
+    CloudProviderValues,
+)
+
+from .._settings import warn_once
+from ._base import NetworkDetector
+from ._emit import detected
+from ._http import Deadline, get_text
+
+_logger = logging.getLogger(__name__)
+
+DEFAULT_METADATA_HOST = "169.254.169.254"
+_FLAVOR = ("Metadata-Flavor", "Google")
+
+
+@dataclass(frozen=True)
+class Workload:
+    kind: str
+    signal: str
+    name_variable: str
+    version_variable: str | None
+    platform: str
+    resource_id: str
+
+
+WORKLOADS: tuple[Workload, ...] = (
+    Workload(
+        "function",
+        "FUNCTION_TARGET",
+        "K_SERVICE",
+        "K_REVISION",
+        CloudPlatformValues.GCP_CLOUD_FUNCTIONS.value,
+        "//cloudfunctions.googleapis.com/projects/{project}/locations/{region}/functions/{name}",
+    ),
+    Workload(
+        "service",
+        "K_CONFIGURATION",
+        "K_SERVICE",
+        "K_REVISION",
+        CloudPlatformValues.GCP_CLOUD_RUN.value,
+        "//run.googleapis.com/projects/{project}/locations/{region}/services/{name}",
+    ),
+    Workload(
+        "job",
+        "CLOUD_RUN_JOB",
+        "CLOUD_RUN_JOB",
+        None,
+        CloudPlatformValues.GCP_CLOUD_RUN.value,
+        "//run.googleapis.com/projects/{project}/locations/{region}/jobs/{name}",
+    ),
+    Workload(
+        "worker pool",
+        "CLOUD_RUN_WORKER_POOL",
+        "CLOUD_RUN_WORKER_POOL",
+        "CLOUD_RUN_REVISION",
+        CloudPlatformValues.GCP_CLOUD_RUN.value,
+        "//run.googleapis.com/projects/{project}/locations/{region}/workerPools/{name}",
+    ),
+)
+
+# Metadata paths and the attribute each answers; region and zone come as
+# "projects/<number>/regions/<region>", of which the last segment is kept.
+_METADATA: tuple[tuple[str, str], ...] = (
+    ("project/project-id", CLOUD_ACCOUNT_ID),
+    ("instance/region", CLOUD_REGION),
+    ("instance/zone", CLOUD_AVAILABILITY_ZONE),
+    ("instance/id", faas.FAAS_INSTANCE),
+)
+
+
+def workload_of(environ: Mapping[str, str]) -> Workload | None:
+    """The kind of Cloud Run workload the environment describes, if any."""
+    return next((w for w in WORKLOADS if environ.get(w.signal) and environ.get(w.name_variable, "").strip()), None)
+
+
+class GcpCloudRunDetector(NetworkDetector):
+    """A Cloud Run workload: ``faas.*``, ``cloud.*``, ``gcp.cloud_run.job.*``."""
+
+    def applies(self) -> bool:
+        return workload_of(self.environ) is not None
+
+    def detect_within(self, deadline: Deadline) -> Resource:
+        environ = self.environ
+        workload = workload_of(environ)
+        if workload is None:
+            return Resource.get_empty()
+        name = environ[workload.name_variable].strip()
+        found: dict[str, object] = {
+            CLOUD_PROVIDER: CloudProviderValues.GCP.value,
+            CLOUD_PLATFORM: workload.platform,
+            faas.FAAS_NAME: name,
+            faas.FAAS_VERSION: environ.get(workload.version_variable, "").strip()
+            if workload.version_variable
+            else None,
+        }
+        if workload.kind == "job":
+            found[gcp.GCP_CLOUD_RUN_JOB_EXECUTION] = environ.get("CLOUD_RUN_EXECUTION", "").strip()
+            found[gcp.GCP_CLOUD_RUN_JOB_TASK_INDEX] = self._task_index()
+        found.update(self._metadata(deadline))
+        project, region = found.get(CLOUD_ACCOUNT_ID), found.get(CLOUD_REGION)
+        if project and region:
+            found[CLOUD_RESOURCE_ID] = workload.resource_id.format(project=project, region=region, name=name)
+        return detected(found)
+
+    def _task_index(self) -> int | None:
+        text = self.environ.get("CLOUD_RUN_TASK_INDEX", "").strip()
+        if text.isdigit():
+            return int(text)
+        if text:
+            warn_once(("CLOUD_RUN_TASK_INDEX", text), "CLOUD_RUN_TASK_INDEX is not a whole number; left it out")
+        return None
+
+    def _metadata(self, deadline: Deadline) -> dict[str, object]:
+        host = self.environ.get("GCE_METADATA_HOST", "").strip() or DEFAULT_METADATA_HOST
+        base = f"http://{host}/computeMetadata/v1/"
+        found: dict[str, object] = {}
+        for path, attribute in _METADATA:
+            response = get_text(base + path, deadline=deadline, headers=dict([_FLAVOR]), require_header=_FLAVOR)
+            if not response.ok:
+                _logger.warning(
+                    "Google Cloud Run: the metadata server at %s did not answer %s (%s); "
+                    "reported what the environment says",
+                    host,
+                    path,
+                    response.problem,
+                )
+                break
+            value = str(response.document)
+            found[attribute] = (
+                value.rsplit("/", 1)[-1] if attribute in (CLOUD_REGION, CLOUD_AVAILABILITY_ZONE) else value
+            )
+        return found

@@ -1,0 +1,241 @@
+"""``KubernetesDetector``: the pod this process runs in.
+
+Without any API call (the default) it combines, most trusted first:
+
+1. the downward-API variables the OpenTelemetry Operator and common charts set
+   (``OTEL_RESOURCE_ATTRIBUTES_POD_NAME``, ``K8S_POD_NAME``, ``POD_NAME``, …);
+2. the service account's ``namespace`` file;
+3. the pod UID and container name from ``/proc/self/cgroup`` and ``/proc/self/mountinfo``;
+4. ``HOSTNAME`` as the pod name, last, and only when it can be trusted (the
+   kubelet-managed ``/etc/hosts`` is present and not a host-network pod's,
+   and the name is not cut at 63 characters).
+
+With ``RESOURCE_IDENTITY_K8S_API=true`` it also asks the API server, over HTTPS
+with the service account's CA and token (re-read for every request, never
+logged), for the owning workloads (ReplicaSet→Deployment, Job→CronJob,
+StatefulSet, DaemonSet), the node's UID and the cluster's UID. A 401 or 403
+is "not allowed": one warning, no retry.
+"""
+
+from __future__ import annotations
+
+import logging
+import ssl
+from collections.abc import Mapping
+from typing import Any
+from urllib.parse import quote
+
+from opentelemetry.sdk.resources import Resource
+from opentelemetry.semconv._incubating.attributes import k8s_attributes as k8s
+from opentelemetry.semconv._incubating.attributes.cloud_attributes import (
+    CLOUD_AVAILABILITY_ZONE,
+    CLOUD_REGION,
+)
+from opentelemetry.semconv._incubating.attributes.host_attributes import HOST_ID
+
+from .._settings import K8S_API
+from ._base import NetworkDetector
+from ._emit import detected
+from ._files import exists, read_text, under_root
+from ._http import Deadline, Response, get_json
+from .container import container_facts
+
+_logger = logging.getLogger(__name__)
+
+SERVICE_ACCOUNT = "/var/run/secrets/kubernetes.io/serviceaccount"
+_HOSTS_MARKER = "# Kubernetes-managed hosts file"
+_MAX_HOSTNAME = 63
+
+# Each attribute's downward-API variables, most specific first.
+ENVIRONMENT_VARIABLES: Mapping[str, tuple[str, ...]] = {
+    k8s.K8S_POD_NAME: ("OTEL_RESOURCE_ATTRIBUTES_POD_NAME", "K8S_POD_NAME", "POD_NAME"),
+    k8s.K8S_POD_UID: ("OTEL_RESOURCE_ATTRIBUTES_POD_UID", "K8S_POD_UID", "POD_UID"),
+    k8s.K8S_NAMESPACE_NAME: ("OTEL_RESOURCE_ATTRIBUTES_POD_NAMESPACE", "K8S_NAMESPACE_NAME", "POD_NAMESPACE"),
+    k8s.K8S_NODE_NAME: ("OTEL_RESOURCE_ATTRIBUTES_NODE_NAME", "K8S_NODE_NAME", "NODE_NAME"),
+    k8s.K8S_CONTAINER_NAME: ("K8S_CONTAINER_NAME",),
+}
+
+# Owner kinds: the API path of the object (to follow its own owner), and the
+# attributes its name and UID go to. StatefulSet and DaemonSet own pods directly.
+_OWNERS: Mapping[str, tuple[str | None, str, str]] = {
+    "ReplicaSet": ("/apis/apps/v1/namespaces/{ns}/replicasets/{name}", k8s.K8S_REPLICASET_NAME, k8s.K8S_REPLICASET_UID),
+    "Deployment": (None, k8s.K8S_DEPLOYMENT_NAME, k8s.K8S_DEPLOYMENT_UID),
+    "StatefulSet": (None, k8s.K8S_STATEFULSET_NAME, k8s.K8S_STATEFULSET_UID),
+    "DaemonSet": (None, k8s.K8S_DAEMONSET_NAME, k8s.K8S_DAEMONSET_UID),
+    "Job": ("/apis/batch/v1/namespaces/{ns}/jobs/{name}", k8s.K8S_JOB_NAME, k8s.K8S_JOB_UID),
+    "CronJob": (None, k8s.K8S_CRONJOB_NAME, k8s.K8S_CRONJOB_UID),
+}
+
+
+def _first(environ: Mapping[str, str], names: tuple[str, ...]) -> str | None:
+    for name in names:
+        value = environ.get(name, "").strip()
+        if value:
+            return value
+    return None
+
+
+def _controller(document: Any) -> Mapping[str, Any] | None:
+    references = (document.get("metadata") or {}).get("ownerReferences") or []
+    for reference in references:
+        if isinstance(reference, dict) and reference.get("controller"):
+            return reference
+    return None
+
+
+def aws_instance_id(provider_id: str) -> str | None:
+    """The EC2 instance id in a node's ``spec.providerID`` (``aws:///<zone>/<id>``)."""
+    if provider_id.startswith("aws://"):
+        last = provider_id.rstrip("/").rsplit("/", 1)[-1]
+        if last.startswith("i-"):
+            return last
+    return None
+
+
+class _Api:
+    """The few GETs the detector makes; remembers what it was not allowed to read."""
+
+    def __init__(self, base: str, token_path: str, tls: ssl.SSLContext, deadline: Deadline) -> None:
+        self._base = base
+        self._token_path = token_path
+        self._tls = tls
+        self._deadline = deadline
+        self.denied: list[str] = []
+        self.failure: str | None = None
+
+    def get(self, path: str, what: str) -> Any:
+        if self.failure:
+            return None
+        try:
+            with open(self._token_path, encoding="utf-8") as handle:
+                token = handle.read().strip()
+        except OSError:
+            self.failure = "the service account token cannot be read"
+            return None
+        response: Response = get_json(
+            self._base + path,
+            deadline=self._deadline,
+            headers={"Authorization": f"Bearer {token}"},
+            tls=self._tls,
+            connect_timeout=0.5,
+            read_timeout=2.0,
+        )
+        if response.status == 401:
+            self.failure = "the API server rejected the service account token (HTTP 401)"
+            return None
+        if response.status == 403:
+            self.denied.append(what)
+            return None
+        if not response.ok or not isinstance(response.document, dict):
+            if response.status != 404:
+                self.failure = f"GET {path.split('?', maxsplit=1)[0]} failed: {response.problem or 'not a JSON object'}"
+            return None
+        return response.document
+
+
+class KubernetesDetector(NetworkDetector):
+    """The pod: ``k8s.pod.*``, ``k8s.namespace.name``, ``k8s.node.*``, ``k8s.container.name``, owners."""
+
+    def applies(self) -> bool:
+        if self.environ.get("KUBERNETES_SERVICE_HOST") or exists(self.root, SERVICE_ACCOUNT):
+            return True
+        return (read_text(self.root, "/etc/hosts", limit=4096) or "").startswith(_HOSTS_MARKER)
+
+    def detect_within(self, deadline: Deadline) -> Resource:
+        if not self.applies():
+            return Resource.get_empty()
+        environ = self.environ
+        hosts = read_text(self.root, "/etc/hosts", limit=4096) or ""
+
+        attributes: dict[str, object] = {key: _first(environ, names) for key, names in ENVIRONMENT_VARIABLES.items()}
+        if not attributes[k8s.K8S_NAMESPACE_NAME]:
+            attributes[k8s.K8S_NAMESPACE_NAME] = (
+                read_text(self.root, f"{SERVICE_ACCOUNT}/namespace", 256) or ""
+            ).strip()
+        facts = container_facts(self.root)
+        attributes[k8s.K8S_POD_UID] = attributes[k8s.K8S_POD_UID] or facts.pod_uid
+        attributes[k8s.K8S_CONTAINER_NAME] = attributes[k8s.K8S_CONTAINER_NAME] or facts.container_name
+        if not attributes[k8s.K8S_POD_NAME]:
+            attributes[k8s.K8S_POD_NAME] = self._hostname_as_pod_name(hosts)
+
+        if K8S_API.read(self._environ):
+            attributes.update(self._from_api(attributes, deadline))
+        return detected(attributes)
+
+    def _hostname_as_pod_name(self, hosts: str) -> str | None:
+        first_line = hosts.splitlines()[0] if hosts else ""
+        if not first_line.startswith(_HOSTS_MARKER) or "host network" in first_line:
+            return None
+        hostname = self.environ.get("HOSTNAME", "").strip()
+        if not hostname or len(hostname) >= _MAX_HOSTNAME:
+            return None
+        return hostname
+
+    def _from_api(self, known: Mapping[str, object], deadline: Deadline) -> dict[str, object]:
+        host = self.environ.get("KUBERNETES_SERVICE_HOST", "").strip()
+        port = self.environ.get("KUBERNETES_SERVICE_PORT", "443").strip() or "443"
+        ca_file = under_root(self.root, f"{SERVICE_ACCOUNT}/ca.crt")
+        if not host:
+            _logger.warning("RESOURCE_IDENTITY_K8S_API is true but KUBERNETES_SERVICE_HOST is not set; skipped the API")
+            return {}
+        try:
+            tls = ssl.create_default_context(cafile=ca_file)
+        except (OSError, ssl.SSLError):
+            _logger.warning(
+                "RESOURCE_IDENTITY_K8S_API is true but the service account CA %s cannot be used; "
+                "mount the service account token (automountServiceAccountToken: true)",
+                ca_file,
+            )
+            return {}
+        base = f"https://[{host}]:{port}" if ":" in host else f"https://{host}:{port}"
+        api = _Api(base, under_root(self.root, f"{SERVICE_ACCOUNT}/token"), tls, deadline)
+        found = self._query(api, known)
+        if api.failure:
+            _logger.warning("Kubernetes API: %s; kept what was found without it", api.failure)
+        elif api.denied:
+            _logger.warning(
+                "Kubernetes API: the service account may not read %s (HTTP 403); grant 'get' on them "
+                "or unset RESOURCE_IDENTITY_K8S_API",
+                ", ".join(api.denied),
+            )
+        return found
+
+    def _query(self, api: _Api, known: Mapping[str, object]) -> dict[str, object]:
+        found: dict[str, object] = {}
+        namespace, pod_name = known.get(k8s.K8S_NAMESPACE_NAME), known.get(k8s.K8S_POD_NAME)
+        node_name = known.get(k8s.K8S_NODE_NAME)
+        if namespace and pod_name:
+            pod = api.get(f"/api/v1/namespaces/{quote(str(namespace))}/pods/{quote(str(pod_name))}", "pods")
+            if pod is not None:
+                metadata = pod.get("metadata") or {}
+                found[k8s.K8S_POD_UID] = metadata.get("uid")
+                node_name = node_name or (pod.get("spec") or {}).get("nodeName")
+                found[k8s.K8S_NODE_NAME] = node_name
+                found.update(self._owners(api, str(namespace), _controller(pod)))
+        if node_name:
+            node = api.get(f"/api/v1/nodes/{quote(str(node_name))}", "nodes")
+            if node is not None:
+                found[k8s.K8S_NODE_UID] = (node.get("metadata") or {}).get("uid")
+                found[HOST_ID] = aws_instance_id(str((node.get("spec") or {}).get("providerID") or ""))
+                labels = (node.get("metadata") or {}).get("labels") or {}
+                found[CLOUD_REGION] = labels.get("topology.kubernetes.io/region")
+                found[CLOUD_AVAILABILITY_ZONE] = labels.get("topology.kubernetes.io/zone")
+        cluster = api.get("/api/v1/namespaces/kube-system", "namespaces")
+        if cluster is not None:
+            found[k8s.K8S_CLUSTER_UID] = (cluster.get("metadata") or {}).get("uid")
+        return {key: value for key, value in found.items() if isinstance(value, str) and value}
+
+    def _owners(self, api: _Api, namespace: str, owner: Mapping[str, Any] | None) -> dict[str, object]:
+        found: dict[str, object] = {}
+        # At most two hops: ReplicaSet→Deployment, Job→CronJob.
+        for _ in range(2):
+            if owner is None or owner.get("kind") not in _OWNERS:
+                break
+            path, name_key, uid_key = _OWNERS[str(owner["kind"])]
+            found[name_key], found[uid_key] = owner.get("name"), owner.get("uid")
+            if path is None:
+                break
+            plural = path.split("/")[-2]
+            document = api.get(path.format(ns=quote(namespace), name=quote(str(owner.get("name")))), plural)
+            owner = _controller(document) if document is not None else None
+        return found

@@ -1,0 +1,193 @@
+"""``PlatformDetector``: every platform detector, together, under one deadline.
+
+1. Classify: ask each detector whether its platform is signalled, from
+   environment variables and local files only. Off every platform that costs
+   a few file reads and no network.
+2. Run what applies: local detectors inline, network detectors on daemon
+   threads that share one deadline (``RESOURCE_IDENTITY_DETECTION_TIMEOUT``,
+   default 1 s). A thread still running at the deadline is left behind, never
+   joined; its detector is reported as timed out.
+3. Merge in a fixed precedence, lowest first: host, container, Kubernetes,
+   ECS, Lambda, Cloud Run, Heroku, Vercel, CI/CD, then ``OTEL_ENTITIES``. The
+   more specific source wins (ECS's ``DockerId`` over the cgroup guess).
+4. Cache the result for the process: platform facts do not change on fork.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import threading
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from opentelemetry.sdk.resources import Resource
+
+from .._settings import DETECTION_TIMEOUT, DETECTORS, warn_once
+from ..entities.flag import entity_merge_enabled
+from ._base import BaseDetector, NetworkDetector
+from ._http import Deadline
+from .aws_ecs import AwsEcsDetector
+from .aws_lambda import AwsLambdaDetector
+from .cicd import CicdDetector
+from .container import ContainerDetector
+from .env_entities import EnvEntitiesDetector
+from .gcp_cloud_run import GcpCloudRunDetector
+from .heroku import HerokuDetector
+from .host import HostDetector
+from .kubernetes import KubernetesDetector
+from .vercel import VercelDetector
+
+_logger = logging.getLogger(__name__)
+
+# Merge order, lowest precedence first. The names are what
+# RESOURCE_IDENTITY_DETECTORS accepts.
+PLATFORMS: tuple[tuple[str, type[BaseDetector]], ...] = (
+    ("host", HostDetector),
+    ("container", ContainerDetector),
+    ("k8s", KubernetesDetector),
+    ("aws_ecs", AwsEcsDetector),
+    ("aws_lambda", AwsLambdaDetector),
+    ("gcp_cloud_run", GcpCloudRunDetector),
+    ("heroku", HerokuDetector),
+    ("vercel", VercelDetector),
+    ("cicd", CicdDetector),
+    ("entities", EnvEntitiesDetector),
+)
+
+
+@dataclass(frozen=True)
+class DetectorRun:
+    """What one detector did: ``outcome`` is ``detected``, ``not present``, ``timed out`` or ``failed``."""
+
+    name: str
+    outcome: str
+    seconds: float
+    resource: Resource
+
+
+@dataclass(frozen=True)
+class _Result:
+    resource: Resource
+    runs: tuple[DetectorRun, ...]
+
+
+_cache: dict[tuple[object, ...], _Result] = {}
+_cache_lock = threading.Lock()
+
+
+def _combine(old: Resource, new: Resource) -> Resource:
+    """``old.merge(new)``, except that a schema URL conflict keeps every attribute.
+
+    With the flag on, the entity-aware merge already does so. With it off,
+    the SDK would keep ``old`` and drop ``new``'s attributes; instead the two
+    are merged without schema URLs, with one warning.
+    """
+    if old.schema_url and new.schema_url and old.schema_url != new.schema_url and not entity_merge_enabled():
+        warn_once(
+            ("schema", f"{old.schema_url} {new.schema_url}"),
+            "Resource detectors disagree on the schema URL (%s, %s); kept every attribute without one",
+            old.schema_url,
+            new.schema_url,
+        )
+        return Resource(old.attributes, "").merge(Resource(new.attributes, ""))
+    return old.merge(new)
+
+
+def selected_platforms(environ: Mapping[str, str] | None) -> tuple[str, ...]:
+    """The platform names ``RESOURCE_IDENTITY_DETECTORS`` selects (all by default)."""
+    return DETECTORS.read(environ)
+
+
+class PlatformDetector(BaseDetector):
+    """All platform detectors of this package, classified, run concurrently, merged, cached.
+
+    ``detectors`` names the platforms to consider (default: the
+    ``RESOURCE_IDENTITY_DETECTORS`` setting, else all); ``timeout`` is the
+    budget in seconds for network calls (default:
+    ``RESOURCE_IDENTITY_DETECTION_TIMEOUT``, else 1). After ``detect()``,
+    ``runs`` tells what each detector did and how long it took.
+    """
+
+    def __init__(
+        self,
+        *,
+        environ: Mapping[str, str] | None = None,
+        root: str | os.PathLike[str] = "/",
+        timeout: float | None = None,
+        detectors: tuple[str, ...] | list[str] | None = None,
+        raise_on_error: bool = False,
+    ) -> None:
+        super().__init__(environ=environ, root=root, raise_on_error=raise_on_error)
+        self._timeout = timeout
+        self._names = tuple(detectors) if detectors is not None else None
+        self.runs: tuple[DetectorRun, ...] = ()
+
+    def detect(self) -> Resource:
+        names = self._names if self._names is not None else selected_platforms(self._environ)
+        timeout = self._timeout if self._timeout is not None else DETECTION_TIMEOUT.read(self._environ)
+        key = (self.root, names, timeout, tuple(sorted(self.environ.items())))
+        with _cache_lock:
+            cached = _cache.get(key)
+        if cached is None:
+            cached = self._run(names, timeout)
+            with _cache_lock:
+                _cache[key] = cached
+        self.runs = cached.runs
+        return cached.resource
+
+    def _run(self, names: tuple[str, ...], timeout: float) -> _Result:
+        deadline = Deadline.after(timeout)
+        environ = dict(self.environ)
+        detectors = [(name, cls(environ=environ, root=self.root)) for name, cls in PLATFORMS if name in names]
+        results: dict[str, DetectorRun] = {}
+        threads: list[tuple[str, threading.Thread]] = []
+        for name, detector in detectors:
+            started = time.perf_counter()
+            if not detector.applies():
+                results[name] = DetectorRun(name, "not present", time.perf_counter() - started, Resource.get_empty())
+            elif isinstance(detector, NetworkDetector):
+                thread = threading.Thread(
+                    target=_run_one,
+                    args=(name, detector, deadline, results, started),
+                    name=f"otel-resource-identity-{name}",
+                    daemon=True,
+                )
+                thread.start()
+                threads.append((name, thread))
+            else:
+                _run_one(name, detector, deadline, results, started)
+        for name, thread in threads:
+            thread.join(deadline.remaining())
+            if thread.is_alive():
+                _logger.warning(
+                    "Resource detection: %s did not finish within %.2f s (RESOURCE_IDENTITY_DETECTION_TIMEOUT); "
+                    "left it out",
+                    name,
+                    timeout,
+                )
+                results[name] = DetectorRun(name, "timed out", timeout, Resource.get_empty())
+        resource = Resource.get_empty()
+        runs = []
+        for name, _ in detectors:
+            run = results[name]
+            runs.append(run)
+            resource = _combine(resource, run.resource)
+        return _Result(resource, tuple(runs))
+
+
+def _run_one(
+    name: str, detector: BaseDetector, deadline: Deadline, results: dict[str, DetectorRun], started: float
+) -> None:
+    try:
+        if isinstance(detector, NetworkDetector):  # noqa: SIM108 - the ternary defeats type narrowing
+            resource = detector.detect_within(deadline)
+        else:
+            resource = detector.detect()
+    except Exception:  # a bug in one detector must not take the others (or the app) down
+        _logger.exception("Resource detection: the %s detector failed; left it out", name)
+        results[name] = DetectorRun(name, "failed", time.perf_counter() - started, Resource.get_empty())
+        return
+    outcome = "detected" if resource.attributes else "not present"
+    results.setdefault(name, DetectorRun(name, outcome, time.perf_counter() - started, resource))
