@@ -23,10 +23,14 @@ from ._files import exists, read_text
 _MARKERS = (("/.dockerenv", "docker"), ("/run/.containerenv", "podman"))
 
 
-def container_facts(root: str) -> ContainerFacts:
-    """Everything the cgroup and mount tables under ``root`` say about this process's container."""
+def container_facts(root: str, *, with_name: bool = False) -> ContainerFacts:
+    """Everything the cgroup and mount tables under ``root`` say about this process's container.
+
+    The mount table is read only when the cgroup file left a gap, or when the
+    Kubernetes container name (only the mount table has it) is wanted.
+    """
     facts = parse_cgroup(read_text(root, "/proc/self/cgroup") or "")
-    if facts.container_id and facts.pod_uid:
+    if facts.container_id and facts.pod_uid and not with_name:
         return facts
     mounts = parse_mountinfo(read_text(root, "/proc/self/mountinfo") or "")
     return facts.filled_from(mounts)

@@ -152,7 +152,7 @@ class KubernetesDetector(NetworkDetector):
             attributes[k8s.K8S_NAMESPACE_NAME] = (
                 read_text(self.root, f"{SERVICE_ACCOUNT}/namespace", 256) or ""
             ).strip()
-        facts = container_facts(self.root)
+        facts = container_facts(self.root, with_name=not attributes[k8s.K8S_CONTAINER_NAME])
         attributes[k8s.K8S_POD_UID] = attributes[k8s.K8S_POD_UID] or facts.pod_uid
         attributes[k8s.K8S_CONTAINER_NAME] = attributes[k8s.K8S_CONTAINER_NAME] or facts.container_name
         if not attributes[k8s.K8S_POD_NAME]:
