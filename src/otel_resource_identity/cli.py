@@ -24,6 +24,7 @@ def _report_document(report: DetectionReport) -> dict[str, object]:
         "detectors": [
             {
                 "name": run.name,
+                "outcome": run.outcome,
                 "milliseconds": round(run.seconds * 1000, 3),
                 "attributes": dict(run.resource.attributes),
                 "schema_url": run.resource.schema_url,
@@ -42,10 +43,12 @@ def _print_report(report: DetectionReport, out: TextIO) -> None:
     flag = "on" if entity_merge_enabled() else "off (set OTEL_EXPERIMENTAL_ENTITIES_ENABLED=true to turn it on)"
     out.write(f"Entity-aware merge: {flag}\n\nDetectors (in merge order, later wins)\n")
     for run in report.runs:
-        found = f"{len(run.resource.attributes)} attributes"
+        found = run.outcome
+        if run.resource.attributes:
+            found = f"{len(run.resource.attributes)} attributes"
         if entities_of(run.resource):
             found += ", entities: " + ", ".join(entity.type for entity in entities_of(run.resource))
-        out.write(f"  {run.name:<10} {run.seconds * 1000:8.2f} ms  {found}\n")
+        out.write(f"  {run.name:<14} {run.seconds * 1000:8.2f} ms  {found}\n")
     entities = entities_of(report.resource)
     out.write("\nEntities on the resource\n")
     if not entities:

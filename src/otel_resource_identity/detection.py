@@ -7,23 +7,15 @@ resource.
 
 from __future__ import annotations
 
+import os
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from opentelemetry.sdk.resources import OTELResourceDetector, Resource
 
-from .detectors.env_entities import EnvEntitiesDetector
+from .detectors.platform import DetectorRun, PlatformDetector
 from .entities.flag import apply_flag_from_environment
-
-
-@dataclass(frozen=True)
-class DetectorRun:
-    """One detector's contribution: its name, its result, and its wall time."""
-
-    name: str
-    resource: Resource
-    seconds: float
 
 
 @dataclass(frozen=True)
@@ -32,33 +24,45 @@ class DetectionReport:
     runs: tuple[DetectorRun, ...]
 
 
-def _timed(name: str, detect: Callable[[], Resource]) -> DetectorRun:
+def _timed(name: str, detect: Callable[[], Resource]) -> tuple[DetectorRun, Resource]:
     started = time.perf_counter()
     resource = detect()
-    return DetectorRun(name, resource, time.perf_counter() - started)
+    outcome = "detected" if resource.attributes else "not present"
+    return DetectorRun(name, outcome, time.perf_counter() - started, resource), resource
 
 
-def run_detection() -> DetectionReport:
+def run_detection(
+    *,
+    root: str | os.PathLike[str] = "/",
+    timeout: float | None = None,
+    detectors: Sequence[str] | None = None,
+) -> DetectionReport:
     """Detect the resource and keep each step's result and timing.
 
     Precedence, lowest first: the SDK's ``Resource.create()`` (its defaults and
     the detectors in ``OTEL_EXPERIMENTAL_RESOURCE_DETECTORS``), this package's
-    detectors, then ``OTEL_RESOURCE_ATTRIBUTES`` and ``OTEL_SERVICE_NAME``, which
-    always win. Every step merges with ``Resource.merge``, so the result is the
-    SDK's plain merge unless the entity flag is on.
+    ``PlatformDetector``, then ``OTEL_RESOURCE_ATTRIBUTES`` and
+    ``OTEL_SERVICE_NAME``, which always win. Every step merges with
+    ``Resource.merge``, so the result is the SDK's plain merge unless the
+    entity flag is on.
     """
     apply_flag_from_environment()
-    runs = [
-        _timed("sdk", Resource.create),
-        _timed("entities", EnvEntitiesDetector().detect),
-        _timed("otel", OTELResourceDetector().detect),
-    ]
-    resource = runs[0].resource
-    for run in runs[1:]:
-        resource = resource.merge(run.resource)
-    return DetectionReport(resource, tuple(runs))
+    sdk_run, resource = _timed("sdk", Resource.create)
+    platform = PlatformDetector(root=root, timeout=timeout, detectors=list(detectors) if detectors else None)
+    platform_resource = platform.detect()
+    user_run, user = _timed("otel", OTELResourceDetector().detect)
+    resource = resource.merge(platform_resource).merge(user)
+    return DetectionReport(resource, (sdk_run, *platform.runs, user_run))
 
 
-def detect_resource() -> Resource:
-    """This process's resource: the SDK's, this package's detectors, the user's variables on top."""
-    return run_detection().resource
+def detect_resource(
+    *,
+    root: str | os.PathLike[str] = "/",
+    timeout: float | None = None,
+    detectors: Sequence[str] | None = None,
+) -> Resource:
+    """This process's resource: the SDK's, this package's detectors, the user's variables on top.
+
+    ``root``, ``timeout`` and ``detectors`` are passed to ``PlatformDetector``.
+    """
+    return run_detection(root=root, timeout=timeout, detectors=detectors).resource

@@ -449,8 +449,9 @@ def _normalised(found: dict[str, object]) -> dict[str, object]:
         found[REPO_URL] = repository_url(str(found[REPO_URL]))
     if isinstance(found.get(REPO_NAME), str):
         found[REPO_NAME] = str(found[REPO_NAME]).rstrip("/").rsplit("/", 1)[-1].removesuffix(".git")
-    if isinstance(found.get(P_RUN), str):
-        found[P_RUN] = str(found[P_RUN]).strip("{}")
+    for run_id in (P_RUN, T_RUN):  # Bitbucket wraps its UUIDs in braces
+        if isinstance(found.get(run_id), str):
+            found[run_id] = str(found[run_id]).strip("{}")
     if str(found.get(CHANGE, "")).lower() in ("", "false"):
         found[CHANGE] = None
     tag = found.pop(HEAD_TAG, None)

@@ -127,7 +127,7 @@ class PlatformDetector(BaseDetector):
     def detect(self) -> Resource:
         names = self._names if self._names is not None else selected_platforms(self._environ)
         timeout = self._timeout if self._timeout is not None else DETECTION_TIMEOUT.read(self._environ)
-        key = (self.root, names, timeout, tuple(sorted(self.environ.items())))
+        key = (self.root, names, timeout, entity_merge_enabled(), tuple(sorted(self.environ.items())))
         with _cache_lock:
             cached = _cache.get(key)
         if cached is None:
@@ -139,6 +139,10 @@ class PlatformDetector(BaseDetector):
 
     def _run(self, names: tuple[str, ...], timeout: float) -> _Result:
         deadline = Deadline.after(timeout)
+        # Network calls stop a little before the deadline, so a detector whose
+        # endpoint hangs still returns its partial result (and its own warning)
+        # before the threads are given up on.
+        network_deadline = Deadline(deadline.at - min(0.05, timeout / 10))
         environ = dict(self.environ)
         detectors = [(name, cls(environ=environ, root=self.root)) for name, cls in PLATFORMS if name in names]
         results: dict[str, DetectorRun] = {}
@@ -150,7 +154,7 @@ class PlatformDetector(BaseDetector):
             elif isinstance(detector, NetworkDetector):
                 thread = threading.Thread(
                     target=_run_one,
-                    args=(name, detector, deadline, results, started),
+                    args=(name, detector, network_deadline, results, started),
                     name=f"otel-resource-identity-{name}",
                     daemon=True,
                 )
