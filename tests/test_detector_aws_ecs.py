@@ -9,10 +9,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from platforms import FIXTURES, Reply, fixture_text, load_env, make_root, serve
 
 from otel_resource_identity import AwsEcsDetector, entities_of
 from otel_resource_identity.detectors.aws_ecs import split_image
+
+from platforms import FIXTURES, Reply, fixture_text, load_env, make_root, serve
 
 
 def _json(name: str) -> Any:
@@ -26,7 +27,9 @@ def _routes(kind: str, prefix: str = "/v4/abc") -> dict[str, Reply]:
     }
 
 
-def _environ(kind: str, base: str, variable: str = "ECS_CONTAINER_METADATA_URI_V4", path: str = "/v4/abc") -> dict[str, str]:
+def _environ(
+    kind: str, base: str, variable: str = "ECS_CONTAINER_METADATA_URI_V4", path: str = "/v4/abc"
+) -> dict[str, str]:
     environ = {k: v for k, v in load_env(f"ecs/env-ecs-{kind}.env").items() if not k.startswith("ECS_CONTAINER")}
     return environ | {variable: base + path}
 
@@ -81,7 +84,7 @@ def test_v3_only_agents(tmp_path: Path) -> None:
         environ = _environ("ec2", server.base, "ECS_CONTAINER_METADATA_URI", "/v3/abc")
         attributes = dict(AwsEcsDetector(environ=environ, root=tmp_path).detect().attributes)
     assert attributes["cloud.platform"] == "aws_ecs"
-    assert attributes["aws.ecs.task.arn"].startswith("arn:aws:ecs:")
+    assert str(attributes["aws.ecs.task.arn"]).startswith("arn:aws:ecs:")
     assert [path for path, _ in server.requests] == ["/v3/abc", "/v3/abc/task"]
 
 

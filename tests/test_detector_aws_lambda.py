@@ -7,9 +7,10 @@ import os
 from pathlib import Path
 
 import pytest
-from platforms import load_env, make_root
 
 from otel_resource_identity import AwsLambdaDetector, entities_of
+
+from platforms import load_env, make_root
 
 
 def _detect(environ: dict[str, str], root: Path | str = "/nonexistent") -> dict[str, object]:

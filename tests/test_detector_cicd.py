@@ -7,10 +7,11 @@ import logging
 from pathlib import Path
 
 import pytest
-from platforms import FIXTURES, SECRET, load_env, make_root, with_secrets
 
 from otel_resource_identity import CicdDetector, entities_of
 from otel_resource_identity.detectors.cicd import VENDORS, ref_name, repository_url
+
+from platforms import FIXTURES, SECRET, load_env, make_root, with_secrets
 
 SHA = "9d59409acf479dfa0df1aa568182e43e43df8bb2"
 REPO = "https://github.com/acme/checkout-api"
@@ -32,7 +33,10 @@ EXPECTED: dict[str, dict[str, object]] = {
         "vcs.provider.name": "github",
     },
     "github-actions-push.env": {"vcs.ref.head.name": "main", "vcs.ref.head.type": "branch", "cicd.pipeline.name": "CI"},
-    "gitea-actions.env": {"vcs.provider.name": "gitea", "vcs.repository.url.full": "https://gitea.example.com/acme/checkout-api"},
+    "gitea-actions.env": {
+        "vcs.provider.name": "gitea",
+        "vcs.repository.url.full": "https://gitea.example.com/acme/checkout-api",
+    },
     "gitlab-ci-merge-request.env": {
         "cicd.pipeline.name": "MR pipeline",
         "cicd.pipeline.run.id": "1402758311",
@@ -44,7 +48,11 @@ EXPECTED: dict[str, dict[str, object]] = {
         "vcs.change.id": "57",
     },
     "gitlab-ci-tag.env": {"vcs.ref.head.name": "v1.42.0", "vcs.ref.head.type": "tag", "cicd.worker.id": "42"},
-    "jenkins-freestyle.env": {"cicd.pipeline.name": "nightly-build", "vcs.ref.head.name": "main", "cicd.worker.id": "built-in"},
+    "jenkins-freestyle.env": {
+        "cicd.pipeline.name": "nightly-build",
+        "vcs.ref.head.name": "main",
+        "cicd.worker.id": "built-in",
+    },
     "jenkins-multibranch-pr.env": {
         "cicd.pipeline.name": "acme/checkout-api",
         "vcs.ref.head.name": "feature/rounding-fix",
@@ -65,7 +73,11 @@ EXPECTED: dict[str, dict[str, object]] = {
         "cicd.pipeline.task.run.id": "1c2d3e4f-5a6b-4c7d-8e9f-0a1b2c3d4e5f",
         "vcs.repository.url.full": "https://bitbucket.org/acme/checkout-api",
     },
-    "travis-ci-pr.env": {"vcs.ref.head.name": "feature/rounding-fix", "vcs.ref.base.name": "main", "vcs.change.id": "57"},
+    "travis-ci-pr.env": {
+        "vcs.ref.head.name": "feature/rounding-fix",
+        "vcs.ref.base.name": "main",
+        "vcs.change.id": "57",
+    },
     "aws-codebuild-webhook.env": {"cicd.pipeline.name": "checkout-api-ci", "vcs.change.id": "57"},
     "aws-codebuild-codepipeline.env": {"cicd.pipeline.name": "deploy-stage"},
     "google-cloud-build-with-user-mapped-substitutions.env": {"cicd.pipeline.name": "checkout-api-main"},
@@ -75,7 +87,11 @@ EXPECTED: dict[str, dict[str, object]] = {
         "cicd.worker.name": "linux-agent-03",
     },
     "drone.env": {"cicd.pipeline.run.id": "77", "vcs.change.id": "57", "cicd.worker.name": "drone-runner-7c9d"},
-    "woodpecker.env": {"cicd.pipeline.run.id": "1204", "vcs.ref.head.name": "feature/rounding-fix", "vcs.change.id": "57"},
+    "woodpecker.env": {
+        "cicd.pipeline.run.id": "1204",
+        "vcs.ref.head.name": "feature/rounding-fix",
+        "vcs.change.id": "57",
+    },
 }
 
 
@@ -105,7 +121,11 @@ def test_each_ci_system(
 
 
 def test_every_fixture_is_recognised_by_the_right_vendor() -> None:
-    names = {"gitea-actions.env": "Gitea Actions", "woodpecker.env": "Woodpecker", "github-actions-push.env": "GitHub Actions"}
+    names = {
+        "gitea-actions.env": "Gitea Actions",
+        "woodpecker.env": "Woodpecker",
+        "github-actions-push.env": "GitHub Actions",
+    }
     for fixture, vendor_name in names.items():
         environ = load_env(f"cicd/{fixture}")
         assert next(v.name for v in VENDORS if v.present(environ)) == vendor_name
@@ -121,7 +141,13 @@ def test_the_run_and_repository_are_entities(tmp_path: Path) -> None:
 
 
 def test_older_gitlab_variable_generations(tmp_path: Path) -> None:
-    environ = {"GITLAB_CI": "true", "CI_BUILD_ID": "55", "CI_BUILD_NAME": "rspec", "CI_BUILD_REF": SHA, "CI_BUILD_REF_NAME": "main"}
+    environ = {
+        "GITLAB_CI": "true",
+        "CI_BUILD_ID": "55",
+        "CI_BUILD_NAME": "rspec",
+        "CI_BUILD_REF": SHA,
+        "CI_BUILD_REF_NAME": "main",
+    }
     attributes = dict(CicdDetector(environ=environ, root=tmp_path).detect().attributes)
     assert attributes["cicd.pipeline.task.run.id"] == "55"
     assert attributes["cicd.pipeline.task.name"] == "rspec"

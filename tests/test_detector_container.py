@@ -6,9 +6,10 @@ import logging
 from pathlib import Path
 
 import pytest
-from platforms import FIXTURES, make_root
 
 from otel_resource_identity import ContainerDetector, entities_of
+
+from platforms import FIXTURES, make_root
 
 DOCKER = "3a5f1e9a0b8c47d2a6f9e1c0b7d4e2f18a9c3b5d7e6f40123456789abcdef012"
 K8S = "9f2e7c4b1a8d6e3f5c0b9a7d2e4f6a8c1b3d5e7f9a0c2e4b6d8f1a3c5e7b9d0f"
@@ -98,10 +99,11 @@ def test_container_id_from_mountinfo(tmp_path: Path, fixture: str, expected: tup
         "containers/cgroup-docker-v2-private-ns.txt",
     ],
 )
-def test_no_false_positive_on_a_plain_host(
-    tmp_path: Path, fixture: str, caplog: pytest.LogCaptureFixture
-) -> None:
-    root = make_root(tmp_path, {"/proc/self/cgroup": FIXTURES / fixture, "/proc/self/mountinfo": "22 1 8:1 / / rw - ext4 /dev/sda1 rw\n"})
+def test_no_false_positive_on_a_plain_host(tmp_path: Path, fixture: str, caplog: pytest.LogCaptureFixture) -> None:
+    root = make_root(
+        tmp_path,
+        {"/proc/self/cgroup": FIXTURES / fixture, "/proc/self/mountinfo": "22 1 8:1 / / rw - ext4 /dev/sda1 rw\n"},
+    )
     with caplog.at_level(logging.DEBUG):
         attributes = _detect(root)
     assert attributes == {}
@@ -115,7 +117,8 @@ def test_no_files_at_all_is_silent(tmp_path: Path, caplog: pytest.LogCaptureFixt
 
 
 def test_vte_and_session_scopes_with_short_hex_are_not_ids(tmp_path: Path) -> None:
-    text = "0::/user.slice/user-1000.slice/user@1000.service/app.slice/vte-spawn-8d1f1a3c-2e7f-4b5a-9c1d-8d1f1a3c2e7f.scope\n"
+    scope = "vte-spawn-8d1f1a3c-2e7f-4b5a-9c1d-8d1f1a3c2e7f.scope"
+    text = f"0::/user.slice/user-1000.slice/user@1000.service/app.slice/{scope}\n"
     assert _detect(make_root(tmp_path, {"/proc/self/cgroup": text})) == {}
 
 

@@ -7,9 +7,10 @@ import logging
 from typing import Any
 
 import pytest
-from platforms import Reply, fixture_text, load_env, serve
 
 from otel_resource_identity import GcpCloudRunDetector, entities_of
+
+from platforms import Reply, fixture_text, load_env, serve
 
 FLAVOR = {"Metadata-Flavor": "Google"}
 METADATA: dict[str, str] = json.loads(fixture_text("gcp/metadata-cloud-run-per-path.json"))["responses"]
@@ -60,7 +61,7 @@ def test_a_job_has_its_execution_and_an_integer_task_index() -> None:
     assert attributes["faas.name"] == "nightly-export"
     assert attributes["gcp.cloud_run.job.execution"] == "nightly-export-x7k2p"
     assert attributes["gcp.cloud_run.job.task_index"] == 3
-    assert attributes["cloud.resource_id"].endswith("/jobs/nightly-export")
+    assert str(attributes["cloud.resource_id"]).endswith("/jobs/nightly-export")
 
 
 def test_a_worker_pool() -> None:
@@ -69,7 +70,7 @@ def test_a_worker_pool() -> None:
         attributes = _detect(environ, server)
     assert attributes["cloud.platform"] == "gcp_cloud_run"
     assert attributes["faas.version"] == "queue-workers-00003-abc"
-    assert attributes["cloud.resource_id"].endswith("/workerPools/queue-workers")
+    assert str(attributes["cloud.resource_id"]).endswith("/workerPools/queue-workers")
 
 
 def test_functions_gen2_are_functions_not_services() -> None:

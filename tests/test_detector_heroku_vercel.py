@@ -6,9 +6,10 @@ import json
 import logging
 
 import pytest
-from platforms import SECRET, load_env, with_secrets
 
 from otel_resource_identity import HerokuDetector, VercelDetector, entities_of
+
+from platforms import SECRET, load_env, with_secrets
 
 
 def test_heroku_with_dyno_metadata(caplog: pytest.LogCaptureFixture) -> None:

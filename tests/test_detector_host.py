@@ -8,7 +8,6 @@ import platform
 from pathlib import Path
 
 import pytest
-from platforms import FIXTURES, fixture_text, make_root
 
 from otel_resource_identity import HostDetector, entities_of
 from otel_resource_identity.detectors.host import (
@@ -18,6 +17,8 @@ from otel_resource_identity.detectors.host import (
     parse_os_release,
     reg_query_value,
 )
+
+from platforms import FIXTURES, fixture_text, make_root
 
 MACHINE_ID = "fdbf79e8af94cb7f9e8df36789187052"
 MOUNTED_MACHINE_ID = "100 50 8:1 /etc/machine-id /etc/machine-id ro,relatime - ext4 /dev/sda1 rw\n"
@@ -53,7 +54,8 @@ def test_a_plain_linux_host(tmp_path: Path) -> None:
 @pytest.mark.parametrize("content", ["", "\n", "uninitialized\n"])
 def test_an_unusable_machine_id_falls_back_to_dbus(tmp_path: Path, content: str) -> None:
     root = make_root(
-        tmp_path, {"/etc/machine-id": content, "/var/lib/dbus/machine-id": FIXTURES / "host/var-lib-dbus-machine-id.txt"}
+        tmp_path,
+        {"/etc/machine-id": content, "/var/lib/dbus/machine-id": FIXTURES / "host/var-lib-dbus-machine-id.txt"},
     )
     assert _detect(root)["host.id"] == MACHINE_ID
 
@@ -145,8 +147,15 @@ def test_arch_values_follow_the_semantic_conventions() -> None:
 
 @pytest.mark.parametrize(
     ("system", "expected"),
-    [("Linux", "linux"), ("Darwin", "darwin"), ("Windows", "windows"), ("FreeBSD", "freebsd"), ("SunOS", "solaris"),
-     ("DragonFly", "dragonflybsd"), ("Haiku", "haiku")],
+    [
+        ("Linux", "linux"),
+        ("Darwin", "darwin"),
+        ("Windows", "windows"),
+        ("FreeBSD", "freebsd"),
+        ("SunOS", "solaris"),
+        ("DragonFly", "dragonflybsd"),
+        ("Haiku", "haiku"),
+    ],
 )
 def test_os_type_values(system: str, expected: str) -> None:
     assert os_type(system) == expected

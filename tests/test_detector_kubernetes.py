@@ -11,9 +11,10 @@ from typing import Any
 
 import pytest
 import trustme
-from platforms import FIXTURES, SECRET, Reply, fixture_text, load_env, make_root, serve
 
 from otel_resource_identity import KubernetesDetector, entities_of
+
+from platforms import FIXTURES, SECRET, Reply, fixture_text, load_env, make_root, serve
 
 POD_UID = "f57400dc-94ce-4806-a52e-d2726f448f15"
 POD_NAME = "checkout-api-7d9c5b8f6d-x2k4p"

@@ -9,7 +9,6 @@ from pathlib import Path
 
 import pytest
 from opentelemetry.sdk.resources import Resource
-from platforms import FIXTURES, SECRET, Reply, fixture_text, load_env, make_root, serve, with_secrets
 
 from otel_resource_identity import PlatformDetector, enable_entity_merge, entities_of
 from otel_resource_identity._settings import PLATFORM_NAMES
@@ -18,13 +17,19 @@ from otel_resource_identity.detectors._emit import SCHEMA_URL
 from otel_resource_identity.detectors._http import Deadline
 from otel_resource_identity.detectors.platform import PLATFORMS, _run_one
 
+from platforms import FIXTURES, SECRET, Reply, fixture_text, load_env, make_root, serve, with_secrets
+
 ALL_ENV_FIXTURES = sorted(str(path.relative_to(FIXTURES)) for path in FIXTURES.glob("*/*.env"))
 
 
 def _ecs_routes(delay: float = 0.0) -> dict[str, Reply]:
     return {
-        "/v4/t": Reply(json.loads(fixture_text("ecs/jscontrib-metadatav4-response-container-fargate.json")), delay=delay),
-        "/v4/t/task": Reply(json.loads(fixture_text("ecs/jscontrib-metadatav4-response-task-fargate.json")), delay=delay),
+        "/v4/t": Reply(
+            json.loads(fixture_text("ecs/jscontrib-metadatav4-response-container-fargate.json")), delay=delay
+        ),
+        "/v4/t/task": Reply(
+            json.loads(fixture_text("ecs/jscontrib-metadatav4-response-task-fargate.json")), delay=delay
+        ),
     }
 
 
@@ -106,7 +111,8 @@ def test_invalid_settings_warn_once_and_use_the_default(
 
 def test_otel_entities_rank_above_the_platforms(tmp_path: Path) -> None:
     environ = load_env("heroku/env-heroku-dyno-metadata-enabled.env") | {
-        "OTEL_ENTITIES": f"service{{service.name=example-app}}[service.version=v43]@{SCHEMA_URL};deployment{{deployment.id=d-1}}"
+        "OTEL_ENTITIES": f"service{{service.name=example-app}}[service.version=v43]@{SCHEMA_URL};"
+        "deployment{deployment.id=d-1}"
     }
     plain = PlatformDetector(environ=environ, root=tmp_path).detect()
     assert plain.attributes["service.version"] == "v43"
@@ -122,9 +128,7 @@ def test_a_conflicting_otel_entity_of_a_detected_type_is_dropped_with_the_flag(t
     # The specification's rule: an entity of a type already present with
     # another identity changes nothing.
     enable_entity_merge()
-    environ = load_env("heroku/env-heroku-dyno-metadata-enabled.env") | {
-        "OTEL_ENTITIES": "service{service.name=other}"
-    }
+    environ = load_env("heroku/env-heroku-dyno-metadata-enabled.env") | {"OTEL_ENTITIES": "service{service.name=other}"}
     resource = PlatformDetector(environ=environ, root=tmp_path).detect()
     assert resource.attributes["service.name"] == "example-app"
 

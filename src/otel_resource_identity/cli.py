@@ -44,8 +44,9 @@ def _print_report(report: DetectionReport, out: TextIO) -> None:
     out.write(f"Entity-aware merge: {flag}\n\nDetectors (in merge order, later wins)\n")
     for run in report.runs:
         found = run.outcome
-        if run.resource.attributes:
-            found = f"{len(run.resource.attributes)} attributes"
+        count = len(run.resource.attributes)
+        if count:
+            found = f"{count} attribute{'s' if count > 1 else ''}"
         if entities_of(run.resource):
             found += ", entities: " + ", ".join(entity.type for entity in entities_of(run.resource))
         out.write(f"  {run.name:<14} {run.seconds * 1000:8.2f} ms  {found}\n")

@@ -23,7 +23,7 @@ class CaseResult:
     ratio: float
 
 
-def _quartile_spread(values: list[float]) -> float:
+def quartile_spread(values: list[float]) -> float:
     if len(values) < 4:
         return max(values) - min(values)
     quartiles = statistics.quantiles(values, n=4)
@@ -44,7 +44,7 @@ def compare(cases: Mapping[str, Callable[[], object]], *, baseline: str, rounds:
         CaseResult(
             name,
             statistics.median(times),
-            _quartile_spread(times),
+            quartile_spread(times),
             statistics.median(t / b for t, b in zip(times, base, strict=True)),
         )
         for name, times in per_call.items()

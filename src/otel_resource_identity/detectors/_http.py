@@ -12,14 +12,19 @@
 
 from __future__ import annotations
 
-import http.client
 import json
-import ssl
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
+
+if TYPE_CHECKING:
+    import http.client
+    import ssl
+
+# http.client and ssl cost about 20 ms to import and are needed only on a
+# platform whose metadata endpoint is signalled: they are imported on first use.
 
 MAX_BYTES = 1024 * 1024
 
@@ -55,6 +60,9 @@ class Response:
 
 
 def _connection(url: str, timeout: float, tls: ssl.SSLContext | None) -> tuple[http.client.HTTPConnection, str] | str:
+    import http.client  # noqa: PLC0415 - see the note on imports above
+    import ssl  # noqa: PLC0415
+
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.hostname:
         return f"not an http(s) URL: {parts.scheme}://{parts.hostname or ''}"
@@ -105,6 +113,9 @@ def get(  # noqa: PLR0911 - one return per failure mode keeps each message besid
     if isinstance(made, str):
         return Response(problem=made)
     connection, path = made
+    import http.client  # noqa: PLC0415 - see the note on imports above
+    import ssl  # noqa: PLC0415
+
     try:
         connection.connect()
         read_budget = min(read_timeout, deadline.remaining())

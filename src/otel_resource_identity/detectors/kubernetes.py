@@ -20,9 +20,8 @@ is "not allowed": one warning, no retry.
 from __future__ import annotations
 
 import logging
-import ssl
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
 from opentelemetry.sdk.resources import Resource
@@ -39,6 +38,9 @@ from ._emit import detected
 from ._files import exists, read_text, under_root
 from ._http import Deadline, Response, get_json
 from .container import container_facts
+
+if TYPE_CHECKING:
+    import ssl
 
 _logger = logging.getLogger(__name__)
 
@@ -174,6 +176,8 @@ class KubernetesDetector(NetworkDetector):
     def _from_api(self, known: Mapping[str, object], deadline: Deadline) -> dict[str, object]:
         host = self.environ.get("KUBERNETES_SERVICE_HOST", "").strip()
         port = self.environ.get("KUBERNETES_SERVICE_PORT", "443").strip() or "443"
+        import ssl  # noqa: PLC0415 - only with the API enabled; ssl is slow to import
+
         ca_file = under_root(self.root, f"{SERVICE_ACCOUNT}/ca.crt")
         if not host:
             _logger.warning("RESOURCE_IDENTITY_K8S_API is true but KUBERNETES_SERVICE_HOST is not set; skipped the API")

@@ -106,8 +106,10 @@ class PlatformDetector(BaseDetector):
     ``detectors`` names the platforms to consider (default: the
     ``RESOURCE_IDENTITY_DETECTORS`` setting, else all); ``timeout`` is the
     budget in seconds for network calls (default:
-    ``RESOURCE_IDENTITY_DETECTION_TIMEOUT``, else 1). After ``detect()``,
-    ``runs`` tells what each detector did and how long it took.
+    ``RESOURCE_IDENTITY_DETECTION_TIMEOUT``, else 1); ``cache=False`` detects
+    afresh instead of reusing this process's earlier result for the same
+    inputs. After ``detect()``, ``runs`` tells what each detector did and how
+    long it took.
     """
 
     def __init__(
@@ -117,11 +119,13 @@ class PlatformDetector(BaseDetector):
         root: str | os.PathLike[str] = "/",
         timeout: float | None = None,
         detectors: tuple[str, ...] | list[str] | None = None,
+        cache: bool = True,
         raise_on_error: bool = False,
     ) -> None:
         super().__init__(environ=environ, root=root, raise_on_error=raise_on_error)
         self._timeout = timeout
         self._names = tuple(detectors) if detectors is not None else None
+        self._cache = cache
         self.runs: tuple[DetectorRun, ...] = ()
 
     def detect(self) -> Resource:
@@ -129,11 +133,12 @@ class PlatformDetector(BaseDetector):
         timeout = self._timeout if self._timeout is not None else DETECTION_TIMEOUT.read(self._environ)
         key = (self.root, names, timeout, entity_merge_enabled(), tuple(sorted(self.environ.items())))
         with _cache_lock:
-            cached = _cache.get(key)
+            cached = _cache.get(key) if self._cache else None
         if cached is None:
             cached = self._run(names, timeout)
-            with _cache_lock:
-                _cache[key] = cached
+            if self._cache:
+                with _cache_lock:
+                    _cache[key] = cached
         self.runs = cached.runs
         return cached.resource
 
