@@ -8,7 +8,8 @@ project's dependencies are unchanged) and runs, in order:
    pytest with warnings as errors and branch coverage with a floor (the
    benchmarks run once with tiny iterations as part of it);
 2. on the oldest supported Python (3.10), with the lowest supported releases
-   of the dependencies (the lower bounds in pyproject.toml): pytest again.
+   of the dependencies (the lower bounds in pyproject.toml): pytest again
+   (the benchmarks there run without the peers).
 
 A Python that cannot be found is reported and its run skipped; the run on the
 interpreter executing this script always happens. Exit status: 0 when every
@@ -93,10 +94,10 @@ def run(step: str, command: list[str], env: dict[str, str] | None = None, quiet:
     return done.returncode == 0
 
 
-def venv(name: str, python: str, extra: tuple[str, ...]) -> Path | None:
-    """A virtual environment with the project installed (editable) and its test extra."""
+def venv(name: str, python: str, extra: tuple[str, ...], extras: str = "test") -> Path | None:
+    """A virtual environment with the project installed (editable) with ``extras``."""
     where = VENVS / name
-    stamp_text = "\n".join([python, (ROOT / "pyproject.toml").read_text(encoding="utf-8"), *extra])
+    stamp_text = "\n".join([python, extras, (ROOT / "pyproject.toml").read_text(encoding="utf-8"), *extra])
     stamp = hashlib.sha256(stamp_text.encode()).hexdigest()
     stamp_file = where / "project.stamp"
     if stamp_file.exists() and stamp_file.read_text(encoding="utf-8") == stamp:
@@ -106,7 +107,7 @@ def venv(name: str, python: str, extra: tuple[str, ...]) -> Path | None:
     if not run(f"{name}: create environment", [python, "-m", "venv", str(where)]):
         return None
     pip = [str(where / "bin" / "python"), "-m", "pip", "install", "--quiet", "--disable-pip-version-check"]
-    if not run(f"{name}: install", [*pip, "-e", ".[test]", *extra], quiet=True):
+    if not run(f"{name}: install", [*pip, "-e", f".[{extras}]", *extra], quiet=True):
         return None
     stamp_file.write_text(stamp, encoding="utf-8")
     return where
@@ -121,7 +122,8 @@ def main() -> int:
     results: dict[str, bool] = {}
 
     newest = newest_python()
-    main_env = venv("newest", newest, ())
+    # The newest run also installs the peers, so the benchmarks compare against them.
+    main_env = venv("newest", newest, (), extras="test,bench")
     if main_env is None:
         return 1
     py = str(main_env / "bin" / "python")

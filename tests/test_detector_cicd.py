@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from otel_resource_identity import CicdDetector, entities_of
+from otel_resource_identity.detectors._signals import CI_SIGNALS, ci_system
 from otel_resource_identity.detectors.cicd import VENDORS, ref_name, repository_url
 
 from platforms import FIXTURES, SECRET, load_env, make_root, with_secrets
@@ -128,7 +129,11 @@ def test_every_fixture_is_recognised_by_the_right_vendor() -> None:
     }
     for fixture, vendor_name in names.items():
         environ = load_env(f"cicd/{fixture}")
-        assert next(v.name for v in VENDORS if v.present(environ)) == vendor_name
+        assert ci_system(environ) == vendor_name
+
+
+def test_every_ci_system_has_a_signal_and_a_row() -> None:
+    assert [vendor.name for vendor in VENDORS] == list(CI_SIGNALS)
 
 
 def test_the_run_and_repository_are_entities(tmp_path: Path) -> None:

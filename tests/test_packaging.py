@@ -70,3 +70,14 @@ def test_readme_quick_start_has_the_two_commands() -> None:
     assert "python3 .ci/test.py" in README
     assert ".venv/bin/otel-resource detect" in README
     assert "python3 .ci/test.py" in (ROOT / ".ci" / "run").read_text(encoding="utf-8")
+
+
+def test_the_readme_lists_every_entity_type_and_ci_system() -> None:
+    from otel_resource_identity.detectors._emit import ENTITY_TYPES
+    from otel_resource_identity.detectors._signals import CI_SIGNALS
+
+    for entity_type in ENTITY_TYPES:
+        row = next((line for line in README.splitlines() if line.startswith(f"| `{entity_type.name}`")), "")
+        assert all(f"`{key}`" in row for key in entity_type.id + entity_type.description), entity_type.name
+    for system in CI_SIGNALS:
+        assert system.split(" ")[0] in README, system

@@ -34,7 +34,7 @@ def _ecs_routes(delay: float = 0.0) -> dict[str, Reply]:
 
 
 def test_the_platform_table_and_the_setting_agree() -> None:
-    assert tuple(name for name, _ in PLATFORMS) == PLATFORM_NAMES
+    assert tuple(entry[0] for entry in PLATFORMS) == PLATFORM_NAMES
 
 
 def test_off_every_platform_only_local_detectors_run_and_nothing_is_logged(

@@ -96,7 +96,9 @@ ENTITY_TYPES: tuple[EntityType, ...] = (
     EntityType("cicd.pipeline.run", (cicd.CICD_PIPELINE_RUN_ID,), (cicd.CICD_PIPELINE_RUN_URL_FULL,)),
     EntityType("cicd.worker", (cicd.CICD_WORKER_ID,), (cicd.CICD_WORKER_NAME, cicd.CICD_WORKER_URL_FULL)),
     EntityType("vcs.repository", (vcs.VCS_REPOSITORY_URL_FULL,), (vcs.VCS_REPOSITORY_NAME,)),
-    EntityType("vcs.ref", (vcs.VCS_REF_HEAD_REVISION,), (vcs.VCS_REF_HEAD_NAME, vcs.VCS_REF_TYPE)),
+    EntityType(
+        "vcs.ref", (vcs.VCS_REF_HEAD_REVISION,), (vcs.VCS_REF_HEAD_NAME, vcs.VCS_REF_HEAD_TYPE, vcs.VCS_REF_TYPE)
+    ),
     # Decided here: the host is identified by host.id (semantic-conventions work in progress agrees).
     EntityType("host", (host.HOST_ID,), (host.HOST_NAME, host.HOST_ARCH, host.HOST_TYPE, host.HOST_IMAGE_ID)),
     # Decided here: the operating system is identified by its type.

@@ -32,6 +32,7 @@ from opentelemetry.semconv._incubating.attributes.container_attributes import (
     CONTAINER_NAME,
 )
 
+from . import _signals
 from ._base import NetworkDetector
 from ._emit import detected
 from ._http import Deadline, get_json
@@ -115,17 +116,11 @@ def ecs_attributes(container: Mapping[str, Any], task: Mapping[str, Any]) -> dic
 class AwsEcsDetector(NetworkDetector):
     """An ECS task's container: ``aws.ecs.*``, ``aws.log.*``, ``cloud.*``, ``container.*``."""
 
-    def _uri(self) -> str:
-        return (
-            self.environ.get("ECS_CONTAINER_METADATA_URI_V4", "").strip()
-            or self.environ.get("ECS_CONTAINER_METADATA_URI", "").strip()
-        )
-
     def applies(self) -> bool:
-        return bool(self._uri())
+        return _signals.aws_ecs(self.environ, self.root)
 
     def detect_within(self, deadline: Deadline) -> Resource:
-        uri = self._uri()
+        uri = _signals.ecs_metadata_uri(self.environ)
         if not uri:
             return Resource.get_empty()
         found: dict[str, object] = {

@@ -29,6 +29,7 @@ from opentelemetry.semconv._incubating.attributes.cloud_attributes import (
 )
 
 from .._settings import warn_once
+from . import _signals
 from ._base import BaseDetector
 from ._emit import detected
 from ._files import read_text, under_root
@@ -65,7 +66,7 @@ class AwsLambdaDetector(BaseDetector):
     """A Lambda function: ``faas.*``, ``cloud.*``, ``aws.log.*``."""
 
     def applies(self) -> bool:
-        return bool(self.environ.get("AWS_LAMBDA_FUNCTION_NAME", "").strip()) and not self.environ.get("VERCEL")
+        return _signals.aws_lambda(self.environ, self.root)
 
     def detect(self) -> Resource:
         if not self.applies():

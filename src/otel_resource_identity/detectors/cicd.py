@@ -25,6 +25,7 @@ from opentelemetry.sdk.resources import Resource
 from opentelemetry.semconv._incubating.attributes import cicd_attributes as cicd
 from opentelemetry.semconv._incubating.attributes import vcs_attributes as vcs
 
+from . import _signals
 from ._base import BaseDetector
 from ._emit import detected
 from ._files import read_text
@@ -53,18 +54,12 @@ HEAD, REVISION, BASE, CHANGE = (
 
 @dataclass(frozen=True)
 class Vendor:
+    """A CI system: its name (its signal is ``_signals.CI_SIGNALS[name]``) and where each attribute comes from."""
+
     name: str
-    signal: str
-    signal_value: str | None
     fields: Mapping[str, Source]
     provider: str | None = None
     extras: Extras | None = field(default=None, compare=False)
-
-    def present(self, environ: Mapping[str, str]) -> bool:
-        value = environ.get(self.signal, "").strip()
-        if self.signal_value is None:
-            return bool(value)
-        return value.lower() == self.signal_value
 
 
 _TEMPLATE_FIELD = re.compile(r"\{([A-Za-z0-9_]+)\}")
@@ -188,13 +183,11 @@ GITHUB_STYLE: Mapping[str, Source] = {
 }
 
 VENDORS: tuple[Vendor, ...] = (
-    Vendor("Gitea Actions", "GITEA_ACTIONS", "true", GITHUB_STYLE, "gitea"),
-    Vendor("Forgejo Actions", "FORGEJO_ACTIONS", "true", GITHUB_STYLE, "gitea"),
-    Vendor("GitHub Actions", "GITHUB_ACTIONS", "true", GITHUB_STYLE, "github", _github_pull_request),
+    Vendor("Gitea Actions", GITHUB_STYLE, "gitea"),
+    Vendor("Forgejo Actions", GITHUB_STYLE, "gitea"),
+    Vendor("GitHub Actions", GITHUB_STYLE, "github", _github_pull_request),
     Vendor(
         "Woodpecker",
-        "CI",
-        "woodpecker",
         {
             P_NAME: ("CI_WORKFLOW_NAME", "CI_REPO"),
             P_RUN: ("CI_PIPELINE_NUMBER", "CI_BUILD_NUMBER"),
@@ -213,8 +206,6 @@ VENDORS: tuple[Vendor, ...] = (
     ),
     Vendor(
         "GitLab CI",
-        "GITLAB_CI",
-        "true",
         {
             P_NAME: ("CI_PIPELINE_NAME", "CI_PROJECT_PATH"),
             P_RUN: ("CI_PIPELINE_ID",),
@@ -242,8 +233,6 @@ VENDORS: tuple[Vendor, ...] = (
     ),
     Vendor(
         "AWS CodeBuild",
-        "CODEBUILD_BUILD_ID",
-        None,
         {
             P_RUN: ("CODEBUILD_BUILD_ID",),
             P_RUN_URL: ("CODEBUILD_BUILD_URL", "CODEBUILD_PUBLIC_BUILD_URL"),
@@ -259,8 +248,6 @@ VENDORS: tuple[Vendor, ...] = (
     ),
     Vendor(
         "Jenkins",
-        "JENKINS_URL",
-        None,
         {
             P_NAME: ("JOB_NAME",),
             P_RUN: ("BUILD_NUMBER", "BUILD_ID"),
@@ -278,8 +265,6 @@ VENDORS: tuple[Vendor, ...] = (
     ),
     Vendor(
         "CircleCI",
-        "CIRCLECI",
-        "true",
         {
             P_NAME: ("CIRCLE_PROJECT_REPONAME",),
             P_RUN: ("CIRCLE_WORKFLOW_ID",),
@@ -299,8 +284,6 @@ VENDORS: tuple[Vendor, ...] = (
     ),
     Vendor(
         "Azure Pipelines",
-        "TF_BUILD",
-        "true",
         {
             P_NAME: ("BUILD_DEFINITIONNAME",),
             P_RUN: ("BUILD_BUILDID",),
@@ -319,8 +302,6 @@ VENDORS: tuple[Vendor, ...] = (
     ),
     Vendor(
         "Buildkite",
-        "BUILDKITE",
-        "true",
         {
             P_NAME: ("BUILDKITE_PIPELINE_SLUG",),
             P_RUN: ("BUILDKITE_BUILD_ID",),
@@ -340,8 +321,6 @@ VENDORS: tuple[Vendor, ...] = (
     ),
     Vendor(
         "Bitbucket Pipelines",
-        "BITBUCKET_BUILD_NUMBER",
-        None,
         {
             P_NAME: ("BITBUCKET_REPO_FULL_NAME",),
             P_RUN: ("BITBUCKET_PIPELINE_UUID", "BITBUCKET_BUILD_NUMBER"),
@@ -360,8 +339,6 @@ VENDORS: tuple[Vendor, ...] = (
     ),
     Vendor(
         "Travis CI",
-        "TRAVIS",
-        "true",
         {
             P_NAME: ("TRAVIS_REPO_SLUG",),
             P_RUN: ("TRAVIS_BUILD_ID",),
@@ -383,8 +360,6 @@ VENDORS: tuple[Vendor, ...] = (
     ),
     Vendor(
         "Google Cloud Build",
-        "BUILDER_OUTPUT",
-        None,
         {
             P_NAME: ("TRIGGER_NAME",),
             P_RUN: ("BUILD_ID",),
@@ -399,8 +374,6 @@ VENDORS: tuple[Vendor, ...] = (
     ),
     Vendor(
         "TeamCity",
-        "TEAMCITY_VERSION",
-        None,
         {
             P_NAME: ("TEAMCITY_BUILDCONF_NAME",),
             P_RUN: ("BUILD_NUMBER",),
@@ -410,8 +383,6 @@ VENDORS: tuple[Vendor, ...] = (
     ),
     Vendor(
         "Drone",
-        "DRONE",
-        "true",
         {
             P_NAME: ("DRONE_REPO",),
             P_RUN: ("DRONE_BUILD_NUMBER",),
@@ -441,7 +412,8 @@ def _codebuild_pull_request(environ: Mapping[str, str]) -> str | None:
 
 def vendor_of(environ: Mapping[str, str]) -> Vendor | None:
     """The CI system the environment belongs to, if any."""
-    return next((vendor for vendor in VENDORS if vendor.present(environ)), None)
+    name = _signals.ci_system(environ)
+    return next((vendor for vendor in VENDORS if vendor.name == name), None)
 
 
 def _normalised(found: dict[str, object]) -> dict[str, object]:
@@ -470,7 +442,7 @@ class CicdDetector(BaseDetector):
     """A CI/CD job: ``cicd.pipeline.*``, ``cicd.worker.*``, ``vcs.*``."""
 
     def applies(self) -> bool:
-        return vendor_of(self.environ) is not None
+        return _signals.cicd(self.environ, self.root)
 
     def detect(self) -> Resource:
         environ = self.environ

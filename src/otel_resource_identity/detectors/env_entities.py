@@ -7,6 +7,7 @@ from opentelemetry.sdk.resources import Resource
 from .._settings import ENTITIES
 from ..entities.propagation import parse_entities
 from ..entities.resource import resource_from_entities
+from . import _signals
 from ._base import BaseDetector
 
 
@@ -20,7 +21,7 @@ class EnvEntitiesDetector(BaseDetector):
     """
 
     def applies(self) -> bool:
-        return bool(self.environ.get(ENTITIES.name, "").strip())
+        return _signals.otel_entities(self.environ, self.root)
 
     def detect(self) -> Resource:
         entities = parse_entities(ENTITIES.read(self.environ))

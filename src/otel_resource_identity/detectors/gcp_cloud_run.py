@@ -29,6 +29,7 @@ from opentelemetry.semconv._incubating.attributes.cloud_attributes import (
 )
 
 from .._settings import warn_once
+from . import _signals
 from ._base import NetworkDetector
 from ._emit import detected
 from ._http import Deadline, get_text
@@ -41,48 +42,35 @@ _FLAVOR = ("Metadata-Flavor", "Google")
 
 @dataclass(frozen=True)
 class Workload:
-    kind: str
-    signal: str
-    name_variable: str
+    """A kind of Cloud Run workload; its signal is ``_signals.CLOUD_RUN_SIGNALS[kind]``."""
+
     version_variable: str | None
     platform: str
     resource_id: str
 
 
-WORKLOADS: tuple[Workload, ...] = (
-    Workload(
-        "function",
-        "FUNCTION_TARGET",
-        "K_SERVICE",
+WORKLOADS: Mapping[str, Workload] = {
+    "function": Workload(
         "K_REVISION",
         CloudPlatformValues.GCP_CLOUD_FUNCTIONS.value,
         "//cloudfunctions.googleapis.com/projects/{project}/locations/{region}/functions/{name}",
     ),
-    Workload(
-        "service",
-        "K_CONFIGURATION",
-        "K_SERVICE",
+    "service": Workload(
         "K_REVISION",
         CloudPlatformValues.GCP_CLOUD_RUN.value,
         "//run.googleapis.com/projects/{project}/locations/{region}/services/{name}",
     ),
-    Workload(
-        "job",
-        "CLOUD_RUN_JOB",
-        "CLOUD_RUN_JOB",
+    "job": Workload(
         None,
         CloudPlatformValues.GCP_CLOUD_RUN.value,
         "//run.googleapis.com/projects/{project}/locations/{region}/jobs/{name}",
     ),
-    Workload(
-        "worker pool",
-        "CLOUD_RUN_WORKER_POOL",
-        "CLOUD_RUN_WORKER_POOL",
+    "worker pool": Workload(
         "CLOUD_RUN_REVISION",
         CloudPlatformValues.GCP_CLOUD_RUN.value,
         "//run.googleapis.com/projects/{project}/locations/{region}/workerPools/{name}",
     ),
-)
+}
 
 # Metadata paths and the attribute each answers; region and zone come as
 # "projects/<number>/regions/<region>", of which the last segment is kept.
@@ -94,23 +82,19 @@ _METADATA: tuple[tuple[str, str], ...] = (
 )
 
 
-def workload_of(environ: Mapping[str, str]) -> Workload | None:
-    """The kind of Cloud Run workload the environment describes, if any."""
-    return next((w for w in WORKLOADS if environ.get(w.signal) and environ.get(w.name_variable, "").strip()), None)
-
-
 class GcpCloudRunDetector(NetworkDetector):
     """A Cloud Run workload: ``faas.*``, ``cloud.*``, ``gcp.cloud_run.job.*``."""
 
     def applies(self) -> bool:
-        return workload_of(self.environ) is not None
+        return _signals.gcp_cloud_run(self.environ, self.root)
 
     def detect_within(self, deadline: Deadline) -> Resource:
         environ = self.environ
-        workload = workload_of(environ)
-        if workload is None:
+        kind = _signals.cloud_run_workload(environ)
+        if kind is None:
             return Resource.get_empty()
-        name = environ[workload.name_variable].strip()
+        workload = WORKLOADS[kind]
+        name = environ[_signals.CLOUD_RUN_SIGNALS[kind][1]].strip()
         found: dict[str, object] = {
             CLOUD_PROVIDER: CloudProviderValues.GCP.value,
             CLOUD_PLATFORM: workload.platform,
@@ -119,7 +103,7 @@ class GcpCloudRunDetector(NetworkDetector):
             if workload.version_variable
             else None,
         }
-        if workload.kind == "job":
+        if kind == "job":
             found[gcp.GCP_CLOUD_RUN_JOB_EXECUTION] = environ.get("CLOUD_RUN_EXECUTION", "").strip()
             found[gcp.GCP_CLOUD_RUN_JOB_TASK_INDEX] = self._task_index()
         found.update(self._metadata(deadline))

@@ -20,6 +20,7 @@ from opentelemetry.semconv._incubating.attributes.service_attributes import (
     SERVICE_VERSION,
 )
 
+from . import _signals
 from ._base import BaseDetector
 from ._emit import detected
 
@@ -40,7 +41,7 @@ class HerokuDetector(BaseDetector):
     """A Heroku dyno: ``cloud.provider``, ``heroku.*``, ``service.*``."""
 
     def applies(self) -> bool:
-        return bool(self.environ.get("DYNO") or self.environ.get("HEROKU_APP_ID"))
+        return _signals.heroku(self.environ, self.root)
 
     def detect(self) -> Resource:
         if not self.applies():

@@ -33,9 +33,10 @@ from opentelemetry.semconv._incubating.attributes.cloud_attributes import (
 from opentelemetry.semconv._incubating.attributes.host_attributes import HOST_ID
 
 from .._settings import K8S_API
+from . import _signals
 from ._base import NetworkDetector
 from ._emit import detected
-from ._files import exists, read_text, under_root
+from ._files import read_text, under_root
 from ._http import Deadline, Response, get_json
 from .container import container_facts
 
@@ -44,8 +45,8 @@ if TYPE_CHECKING:
 
 _logger = logging.getLogger(__name__)
 
-SERVICE_ACCOUNT = "/var/run/secrets/kubernetes.io/serviceaccount"
-_HOSTS_MARKER = "# Kubernetes-managed hosts file"
+SERVICE_ACCOUNT = _signals.SERVICE_ACCOUNT
+_HOSTS_MARKER = _signals.KUBERNETES_HOSTS_MARKER
 _MAX_HOSTNAME = 63
 
 # Each attribute's downward-API variables, most specific first.
@@ -139,9 +140,7 @@ class KubernetesDetector(NetworkDetector):
     """The pod: ``k8s.pod.*``, ``k8s.namespace.name``, ``k8s.node.*``, ``k8s.container.name``, owners."""
 
     def applies(self) -> bool:
-        if self.environ.get("KUBERNETES_SERVICE_HOST") or exists(self.root, SERVICE_ACCOUNT):
-            return True
-        return (read_text(self.root, "/etc/hosts", limit=4096) or "").startswith(_HOSTS_MARKER)
+        return _signals.kubernetes(self.environ, self.root)
 
     def detect_within(self, deadline: Deadline) -> Resource:
         if not self.applies():

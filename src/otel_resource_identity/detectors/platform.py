@@ -15,46 +15,57 @@
 
 from __future__ import annotations
 
+import importlib
 import logging
 import os
 import threading
 import time
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 from opentelemetry.sdk.resources import Resource
 
 from .._settings import DETECTION_TIMEOUT, DETECTORS, warn_once
 from ..entities.flag import entity_merge_enabled
+from . import _signals
 from ._base import BaseDetector, NetworkDetector
 from ._http import Deadline
-from .aws_ecs import AwsEcsDetector
-from .aws_lambda import AwsLambdaDetector
-from .cicd import CicdDetector
+
+# Host and container facts are looked for everywhere, so their detectors are
+# imported up front; every other detector only once its platform is signalled.
 from .container import ContainerDetector
-from .env_entities import EnvEntitiesDetector
-from .gcp_cloud_run import GcpCloudRunDetector
-from .heroku import HerokuDetector
 from .host import HostDetector
-from .kubernetes import KubernetesDetector
-from .vercel import VercelDetector
 
 _logger = logging.getLogger(__name__)
 
-# Merge order, lowest precedence first. The names are what
-# RESOURCE_IDENTITY_DETECTORS accepts.
-PLATFORMS: tuple[tuple[str, type[BaseDetector]], ...] = (
-    ("host", HostDetector),
-    ("container", ContainerDetector),
-    ("k8s", KubernetesDetector),
-    ("aws_ecs", AwsEcsDetector),
-    ("aws_lambda", AwsLambdaDetector),
-    ("gcp_cloud_run", GcpCloudRunDetector),
-    ("heroku", HerokuDetector),
-    ("vercel", VercelDetector),
-    ("cicd", CicdDetector),
-    ("entities", EnvEntitiesDetector),
+Signal = Callable[[Mapping[str, str], str], bool]
+
+# Merge order, lowest precedence first: the name RESOURCE_IDENTITY_DETECTORS
+# accepts, the detector (module, class), and its signal. A detector's module is
+# imported only when its platform is signalled, so an absent platform costs
+# neither import time nor detection time.
+PLATFORMS: tuple[tuple[str, str, str, Signal], ...] = (
+    ("host", "host", "HostDetector", _signals.always),
+    ("container", "container", "ContainerDetector", _signals.always),
+    ("k8s", "kubernetes", "KubernetesDetector", _signals.kubernetes),
+    ("aws_ecs", "aws_ecs", "AwsEcsDetector", _signals.aws_ecs),
+    ("aws_lambda", "aws_lambda", "AwsLambdaDetector", _signals.aws_lambda),
+    ("gcp_cloud_run", "gcp_cloud_run", "GcpCloudRunDetector", _signals.gcp_cloud_run),
+    ("heroku", "heroku", "HerokuDetector", _signals.heroku),
+    ("vercel", "vercel", "VercelDetector", _signals.vercel),
+    ("cicd", "cicd", "CicdDetector", _signals.cicd),
+    ("entities", "env_entities", "EnvEntitiesDetector", _signals.otel_entities),
 )
+
+
+_LOADED: Mapping[str, type[BaseDetector]] = {"HostDetector": HostDetector, "ContainerDetector": ContainerDetector}
+
+
+def _detector_class(module: str, name: str) -> type[BaseDetector]:
+    if name in _LOADED:
+        return _LOADED[name]
+    found: type[BaseDetector] = getattr(importlib.import_module(f"{__package__}.{module}"), name)
+    return found
 
 
 @dataclass(frozen=True)
@@ -149,14 +160,16 @@ class PlatformDetector(BaseDetector):
         # before the threads are given up on.
         network_deadline = Deadline(deadline.at - min(0.05, timeout / 10))
         environ = dict(self.environ)
-        detectors = [(name, cls(environ=environ, root=self.root)) for name, cls in PLATFORMS if name in names]
         results: dict[str, DetectorRun] = {}
         threads: list[tuple[str, threading.Thread]] = []
-        for name, detector in detectors:
+        selected = [entry for entry in PLATFORMS if entry[0] in names]
+        for name, module, class_name, signal in selected:
             started = time.perf_counter()
-            if not detector.applies():
+            if not signal(environ, self.root):
                 results[name] = DetectorRun(name, "not present", time.perf_counter() - started, Resource.get_empty())
-            elif isinstance(detector, NetworkDetector):
+                continue
+            detector = _detector_class(module, class_name)(environ=environ, root=self.root)
+            if isinstance(detector, NetworkDetector):
                 thread = threading.Thread(
                     target=_run_one,
                     args=(name, detector, network_deadline, results, started),
@@ -179,7 +192,7 @@ class PlatformDetector(BaseDetector):
                 results[name] = DetectorRun(name, "timed out", timeout, Resource.get_empty())
         resource = Resource.get_empty()
         runs = []
-        for name, _ in detectors:
+        for name, *_ in selected:
             run = results[name]
             runs.append(run)
             resource = _combine(resource, run.resource)

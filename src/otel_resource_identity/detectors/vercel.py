@@ -17,6 +17,7 @@ from opentelemetry.semconv._incubating.attributes.deployment_attributes import (
     DEPLOYMENT_ID,
 )
 
+from . import _signals
 from ._base import BaseDetector
 from ._emit import detected
 
@@ -47,7 +48,7 @@ class VercelDetector(BaseDetector):
     """A Vercel deployment: ``cloud.provider=Vercel``, ``cloud.region``, deployment, project and git."""
 
     def applies(self) -> bool:
-        return bool(self.environ.get("VERCEL"))
+        return _signals.vercel(self.environ, self.root)
 
     def detect(self) -> Resource:
         if not self.applies():

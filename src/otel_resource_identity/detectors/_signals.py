@@ -1,0 +1,117 @@
+"""Which platforms are signalled: environment variables and local files only.
+
+Kept apart from the detectors so that ``PlatformDetector`` can classify the
+process without importing (or running) a detector whose platform is absent:
+off every platform only the host and container detectors are loaded. Each
+detector's ``applies()`` is the function here, so the two can never disagree.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from ._files import exists, read_text
+
+SERVICE_ACCOUNT = "/var/run/secrets/kubernetes.io/serviceaccount"
+KUBERNETES_HOSTS_MARKER = "# Kubernetes-managed hosts file"
+
+# CI systems in the order they are tested: systems that imitate another come
+# first (Gitea and Forgejo Actions set GITHUB_ACTIONS; Woodpecker uses
+# GitLab-style CI_* names). Each: the variable, and the value it must have
+# (case-insensitive), or None for "any non-empty value".
+CI_SIGNALS: Mapping[str, tuple[str, str | None]] = {
+    "Gitea Actions": ("GITEA_ACTIONS", "true"),
+    "Forgejo Actions": ("FORGEJO_ACTIONS", "true"),
+    "GitHub Actions": ("GITHUB_ACTIONS", "true"),
+    "Woodpecker": ("CI", "woodpecker"),
+    "GitLab CI": ("GITLAB_CI", "true"),
+    "AWS CodeBuild": ("CODEBUILD_BUILD_ID", None),
+    "Jenkins": ("JENKINS_URL", None),
+    "CircleCI": ("CIRCLECI", "true"),
+    "Azure Pipelines": ("TF_BUILD", "true"),
+    "Buildkite": ("BUILDKITE", "true"),
+    "Bitbucket Pipelines": ("BITBUCKET_BUILD_NUMBER", None),
+    "Travis CI": ("TRAVIS", "true"),
+    "Google Cloud Build": ("BUILDER_OUTPUT", None),
+    "TeamCity": ("TEAMCITY_VERSION", None),
+    "Drone": ("DRONE", "true"),
+}
+
+# Cloud Run workload kinds, in the order they are tested (Cloud Functions gen2
+# also sets every K_* variable of a service): the signal variable and the
+# variable holding the workload's name.
+CLOUD_RUN_SIGNALS: Mapping[str, tuple[str, str]] = {
+    "function": ("FUNCTION_TARGET", "K_SERVICE"),
+    "service": ("K_CONFIGURATION", "K_SERVICE"),
+    "job": ("CLOUD_RUN_JOB", "CLOUD_RUN_JOB"),
+    "worker pool": ("CLOUD_RUN_WORKER_POOL", "CLOUD_RUN_WORKER_POOL"),
+}
+
+
+def _set(environ: Mapping[str, str], name: str) -> bool:
+    return bool(environ.get(name, "").strip())
+
+
+def ci_system(environ: Mapping[str, str]) -> str | None:
+    """The name of the CI system the environment belongs to, if any."""
+    for name, (variable, value) in CI_SIGNALS.items():
+        found = environ.get(variable, "").strip()
+        if found and (value is None or found.lower() == value):
+            return name
+    return None
+
+
+def cloud_run_workload(environ: Mapping[str, str]) -> str | None:
+    """The kind of Cloud Run workload the environment describes, if any."""
+    for kind, (signal, name) in CLOUD_RUN_SIGNALS.items():
+        if _set(environ, signal) and _set(environ, name):
+            return kind
+    return None
+
+
+def ecs_metadata_uri(environ: Mapping[str, str]) -> str:
+    """The task metadata endpoint, v4 preferred, or ``""``."""
+    return (
+        environ.get("ECS_CONTAINER_METADATA_URI_V4", "").strip()
+        or environ.get("ECS_CONTAINER_METADATA_URI", "").strip()
+    )
+
+
+def kubernetes(environ: Mapping[str, str], root: str) -> bool:
+    if _set(environ, "KUBERNETES_SERVICE_HOST") or exists(root, SERVICE_ACCOUNT):
+        return True
+    return (read_text(root, "/etc/hosts", limit=4096) or "").startswith(KUBERNETES_HOSTS_MARKER)
+
+
+def aws_ecs(environ: Mapping[str, str], root: str) -> bool:
+    return bool(ecs_metadata_uri(environ))
+
+
+def aws_lambda(environ: Mapping[str, str], root: str) -> bool:
+    # Vercel functions run on Lambda but are Vercel's.
+    return _set(environ, "AWS_LAMBDA_FUNCTION_NAME") and not _set(environ, "VERCEL")
+
+
+def gcp_cloud_run(environ: Mapping[str, str], root: str) -> bool:
+    return cloud_run_workload(environ) is not None
+
+
+def heroku(environ: Mapping[str, str], root: str) -> bool:
+    return _set(environ, "DYNO") or _set(environ, "HEROKU_APP_ID")
+
+
+def vercel(environ: Mapping[str, str], root: str) -> bool:
+    return _set(environ, "VERCEL")
+
+
+def cicd(environ: Mapping[str, str], root: str) -> bool:
+    return ci_system(environ) is not None
+
+
+def otel_entities(environ: Mapping[str, str], root: str) -> bool:
+    return _set(environ, "OTEL_ENTITIES")
+
+
+def always(environ: Mapping[str, str], root: str) -> bool:
+    """Host and container facts are worth looking for everywhere."""
+    return True
