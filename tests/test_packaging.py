@@ -81,3 +81,11 @@ def test_the_readme_lists_every_entity_type_and_ci_system() -> None:
         assert all(f"`{key}`" in row for key in entity_type.id + entity_type.description), entity_type.name
     for system in CI_SIGNALS:
         assert system.split(" ")[0] in README, system
+
+
+def test_the_readme_rule_tables_are_the_rulesets() -> None:
+    from otel_resource_identity.identity.rulesets import BY_NAME
+    from otel_resource_identity.identity.table import markdown
+
+    for ruleset in BY_NAME.values():
+        assert markdown(ruleset) in README, f"regenerate the README table for {ruleset.name}"

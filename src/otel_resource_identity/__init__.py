@@ -31,6 +31,11 @@ if TYPE_CHECKING:
     from .entities.propagation import parse_entities as parse_entities
     from .entities.resource import entities_of as entities_of
     from .entities.resource import resource_from_entities as resource_from_entities
+    from .identity.engine import ResourceIdentity as ResourceIdentity
+    from .identity.engine import coalesce as coalesce
+    from .identity.engine import predict as predict
+    from .identity.rulesets import DEFAULT_RULESET as DEFAULT_RULESET
+    from .identity.rulesets import RULESETS as RULESETS
 
 # Public name -> the module that defines it.
 _EXPORTS = {
@@ -54,9 +59,16 @@ _EXPORTS = {
     "ContainerDetector": ".detectors.container",
     "HostDetector": ".detectors.host",
     "detect_resource": ".detection",
+    "predict": ".identity.engine",
+    "ResourceIdentity": ".identity.engine",
+    "coalesce": ".identity.engine",
+    "RULESETS": ".identity.rulesets",
+    "DEFAULT_RULESET": ".identity.rulesets",
 }
 
 __all__ = [
+    "DEFAULT_RULESET",
+    "RULESETS",
     "AwsEcsDetector",
     "AwsLambdaDetector",
     "CicdDetector",
@@ -68,7 +80,9 @@ __all__ = [
     "HostDetector",
     "KubernetesDetector",
     "PlatformDetector",
+    "ResourceIdentity",
     "VercelDetector",
+    "coalesce",
     "detect_resource",
     "disable_entity_merge",
     "enable_entity_merge",
@@ -76,6 +90,7 @@ __all__ = [
     "entity_merge_enabled",
     "merge",
     "parse_entities",
+    "predict",
     "resource_from_entities",
 ]
 

@@ -137,8 +137,28 @@ DETECTORS: Setting[tuple[str, ...]] = Setting(
     meaning="which platforms PlatformDetector considers",
 )
 
+# The rule tables identity/rulesets ships (tests check the two agree).
+RULESET_NAMES: tuple[str, ...] = ("dash0-2026-04", "dash0-2026-05")
+
+
+def _parse_ruleset(text: str) -> str:
+    name = text.strip()
+    if name not in RULESET_NAMES:
+        raise ValueError(text)
+    return name
+
+
+RULESET: Setting[str] = Setting(
+    name="RESOURCE_IDENTITY_RULESET",
+    default=RULESET_NAMES[0],
+    parse=_parse_ruleset,
+    accepted=", ".join(RULESET_NAMES),
+    meaning="the rule table predict() uses",
+)
+
 ALL_SETTINGS: tuple[Setting[bool] | Setting[str] | Setting[float] | Setting[tuple[str, ...]], ...] = (
     DETECTORS,
+    RULESET,
     ENTITIES_ENABLED,
     ENTITIES,
     DETECTION_TIMEOUT,

@@ -15,6 +15,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import bench_detection
 import bench_merge
+import bench_predict
 from harness import machine, table
 
 
@@ -27,6 +28,13 @@ def main(argv: list[str] | None = None) -> int:
     print(f"Machine: {machine()}")
     print("Every ratio is the median of per-round ratios to the baseline row, measured in this run.\n")
     print(table("Entity-aware merge against the SDK's plain merge", bench_merge.run(rounds, number)))
+    print()
+    print(
+        table(
+            "predict() on a 20-attribute resource against a SHA-256 of its sorted JSON",
+            bench_predict.run(rounds, number),
+        )
+    )
     if not bench_detection.peers_installed():
         print("\nThe peers are not installed (the 'bench' extra); detection comparisons skipped.")
         return 0
