@@ -226,3 +226,28 @@ def test_golden_vectors() -> None:
         assert identity.type == vector["type"]
         assert identity.rule == vector["rule"]
         assert encoding.id_input(identity.rule, identity.key).hex() == vector["id_input_hex"]
+
+
+def test_encoding_edge_values() -> None:
+    nan_a, nan_b = float("nan"), float("-nan")
+    assert encoding.typed(nan_a) == encoding.typed(nan_b) == b"d" + bytes.fromhex("7ff8000000000000")
+    assert encoding.typed(-0.0) == encoding.typed(0.0)
+    assert encoding.typed(b"\x00\x01") == b"x\x00\x00\x00\x02\x00\x01"
+    assert encoding.typed(2**64).startswith(b"I")
+    assert predict({"service.name": "s", "service.instance.id": "i", "raw": b"\x01"}).rule == "service"
+
+
+def test_browser_keys_take_what_is_set() -> None:
+    minimal = predict({"telemetry.sdk.language": "webjs"})
+    assert minimal.rule == "browser"
+    assert dict(minimal.key) == {}
+    configured = predict({"telemetry.sdk.language": "webjs", "browser.language": "de", "service.name": "web"})
+    assert dict(configured.key) == {"browser.language": "de", "service.name": "web"}
+
+
+def test_coalesce_compares_arrays_by_value() -> None:
+    combined = coalesce(
+        [{**FLUENT_BIT, "tags": ["a", "b"]}, {**FLUENT_BIT, "tags": ("a", "b")}, {**FLUENT_BIT, "tags": ["b"]}]
+    )
+    assert isinstance(combined["tags"], Alternatives)
+    assert len(combined["tags"]) == 2
