@@ -122,8 +122,9 @@ def main() -> int:
     results: dict[str, bool] = {}
 
     newest = newest_python()
-    # The newest run also installs the peers, so the benchmarks compare against them.
-    main_env = venv("newest", newest, (), extras="test,bench")
+    # The newest run also installs the peers (the benchmarks compare against them) and
+    # declarative configuration, which only the newest SDKs have.
+    main_env = venv("newest", newest, (), extras="test,bench,declarative")
     if main_env is None:
         return 1
     py = str(main_env / "bin" / "python")

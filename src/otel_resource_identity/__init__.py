@@ -36,6 +36,9 @@ if TYPE_CHECKING:
     from .identity.engine import predict as predict
     from .identity.rulesets import DEFAULT_RULESET as DEFAULT_RULESET
     from .identity.rulesets import RULESETS as RULESETS
+    from .processors import ResourceIdentityLogRecordProcessor as ResourceIdentityLogRecordProcessor
+    from .processors import ResourceIdentitySpanProcessor as ResourceIdentitySpanProcessor
+    from .setup import configure as configure
 
 # Public name -> the module that defines it.
 _EXPORTS = {
@@ -59,6 +62,9 @@ _EXPORTS = {
     "ContainerDetector": ".detectors.container",
     "HostDetector": ".detectors.host",
     "detect_resource": ".detection",
+    "ResourceIdentitySpanProcessor": ".processors",
+    "ResourceIdentityLogRecordProcessor": ".processors",
+    "configure": ".setup",
     "predict": ".identity.engine",
     "ResourceIdentity": ".identity.engine",
     "coalesce": ".identity.engine",
@@ -81,8 +87,11 @@ __all__ = [
     "KubernetesDetector",
     "PlatformDetector",
     "ResourceIdentity",
+    "ResourceIdentityLogRecordProcessor",
+    "ResourceIdentitySpanProcessor",
     "VercelDetector",
     "coalesce",
+    "configure",
     "detect_resource",
     "disable_entity_merge",
     "enable_entity_merge",

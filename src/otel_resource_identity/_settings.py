@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import os
+import re
 import threading
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -156,9 +157,51 @@ RULESET: Setting[str] = Setting(
     meaning="the rule table predict() uses",
 )
 
-ALL_SETTINGS: tuple[Setting[bool] | Setting[str] | Setting[float] | Setting[tuple[str, ...]], ...] = (
+STAMP_TARGETS: tuple[str, ...] = ("spans", "logs", "resource")
+
+
+def _parse_stamp(text: str) -> frozenset[str]:
+    names = {name.strip().lower() for name in text.split(",") if name.strip()}
+    if names == {"none"}:
+        return frozenset()
+    if not names or not names <= set(STAMP_TARGETS):
+        raise ValueError(text)
+    return frozenset(names)
+
+
+STAMP: Setting[frozenset[str]] = Setting(
+    name="RESOURCE_IDENTITY_STAMP",
+    default=frozenset({"spans", "logs"}),
+    parse=_parse_stamp,
+    accepted="none, or a comma-separated list of spans, logs, resource",
+    meaning="what gets the predicted dash0.resource.* values",
+)
+
+_KEY_PREFIX = re.compile(r"[a-zA-Z][a-zA-Z0-9._-]*\.")
+
+
+def _parse_prefix(text: str) -> str:
+    prefix = text.strip()
+    if not _KEY_PREFIX.fullmatch(prefix):
+        raise ValueError(text)
+    return prefix
+
+
+ATTRIBUTE_PREFIX: Setting[str] = Setting(
+    name="RESOURCE_IDENTITY_ATTRIBUTE_PREFIX",
+    default="dash0.resource.",
+    parse=_parse_prefix,
+    accepted="an attribute key prefix ending in '.', such as 'predicted.resource.'",
+    meaning="the prefix of the stamped keys (<prefix>id, <prefix>name, <prefix>type)",
+)
+
+ALL_SETTINGS: tuple[
+    Setting[bool] | Setting[str] | Setting[float] | Setting[tuple[str, ...]] | Setting[frozenset[str]], ...
+] = (
     DETECTORS,
     RULESET,
+    STAMP,
+    ATTRIBUTE_PREFIX,
     ENTITIES_ENABLED,
     ENTITIES,
     DETECTION_TIMEOUT,

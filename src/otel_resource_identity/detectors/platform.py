@@ -18,14 +18,18 @@ from __future__ import annotations
 import importlib
 import logging
 import os
+import sys
 import threading
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from urllib.parse import unquote
 
+from opentelemetry.sdk import resources as sdk_resources
+from opentelemetry.sdk import version as sdk_version
 from opentelemetry.sdk.resources import Resource
 
-from .._settings import DETECTION_TIMEOUT, DETECTORS, warn_once
+from .._settings import DETECTION_TIMEOUT, DETECTORS, STAMP, warn_once
 from ..entities.flag import entity_merge_enabled
 from . import _signals
 from ._base import BaseDetector, NetworkDetector
@@ -196,7 +200,58 @@ class PlatformDetector(BaseDetector):
             run = results[name]
             runs.append(run)
             resource = _combine(resource, run.resource)
+        if "resource" in STAMP.read(self._environ):
+            resource = _stamped(resource, environ)
         return _Result(resource, tuple(runs))
+
+
+def user_resource(environ: Mapping[str, str]) -> Resource:
+    """``OTEL_RESOURCE_ATTRIBUTES`` and ``OTEL_SERVICE_NAME`` from ``environ``, as the SDK reads them."""
+    attributes: dict[str, str] = {}
+    for pair in environ.get("OTEL_RESOURCE_ATTRIBUTES", "").split(","):
+        key, equals, value = pair.partition("=")
+        if equals and key.strip():
+            attributes[unquote(key.strip())] = unquote(value.strip())
+    service_name = environ.get("OTEL_SERVICE_NAME", "").strip()
+    if service_name:
+        attributes["service.name"] = service_name
+    return Resource(attributes)
+
+
+def _stamped(detected: Resource, environ: Mapping[str, str]) -> Resource:
+    """``detected`` with the identity predicted for the resource the SDK will build from it.
+
+    With ``resource`` in ``RESOURCE_IDENTITY_STAMP`` (the environment-only and
+    ``opentelemetry-instrument`` path, where providers are built by the SDK):
+    the SDK's defaults, this detection, then the user's variables, which the
+    SDK merges last. Attributes passed in code to ``Resource.create()`` are not
+    seen here; ``configure()`` stamps the final resource instead.
+    """
+    from ..stamping import identity_attributes  # noqa: PLC0415 - the identity layer loads only when asked for
+
+    final = _SDK_DEFAULTS.merge(detected).merge(user_resource(environ))
+    if "service.name" not in final.attributes:
+        final = final.merge(Resource({"service.name": _default_service_name()}))
+    instance = getattr(sdk_resources, "ServiceInstanceIdResourceDetector", None)
+    if instance is not None and "service.instance.id" not in final.attributes:
+        final = instance().detect().merge(final)
+    stamped = identity_attributes(final)
+    missing = {key: value for key, value in stamped.items() if key not in final.attributes}
+    return detected.merge(Resource(missing)) if missing else detected
+
+
+def _default_service_name() -> str:
+    executable = os.path.basename(sys.executable) if sys.executable else ""
+    return f"unknown_service:{executable}" if executable else "unknown_service"
+
+
+_SDK_DEFAULTS = Resource(
+    {
+        "telemetry.sdk.language": "python",
+        "telemetry.sdk.name": "opentelemetry",
+        "telemetry.sdk.version": sdk_version.__version__,
+    }
+)
 
 
 def _run_one(

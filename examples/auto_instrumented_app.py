@@ -1,0 +1,28 @@
+"""An application with no OpenTelemetry code at all, for ``opentelemetry-instrument``.
+
+Run it::
+
+    OTEL_EXPERIMENTAL_RESOURCE_DETECTORS=resource_identity \\
+    OTEL_PYTHON_LOGGING_AUTO_INSTRUMENTATION_ENABLED=true \\
+    opentelemetry-instrument python examples/auto_instrumented_app.py
+
+Every span and log record it sends carries ``dash0.resource.id``, ``.name``
+and ``.type``: the package is an instrumentation that adds its processors to
+the providers ``opentelemetry-instrument`` builds.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from opentelemetry import trace
+
+
+def main() -> None:
+    logging.getLogger(__name__).warning("checkout started")
+    with trace.get_tracer(__name__).start_as_current_span("checkout"):
+        logging.getLogger(__name__).warning("order placed")
+
+
+if __name__ == "__main__":
+    main()

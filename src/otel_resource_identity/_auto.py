@@ -1,0 +1,49 @@
+"""What ``opentelemetry-instrument`` picks up: an instrumentor, not a configurator.
+
+Registered in the ``opentelemetry_instrumentor`` entry-point group, so it runs
+after whichever distro and configurator built the providers, takes no
+configurator slot, and is turned off like any instrumentation
+(``OTEL_PYTHON_DISABLED_INSTRUMENTATIONS=resource_identity``) or with
+``RESOURCE_IDENTITY_STAMP=none``. It adds the span and log record processors
+to the global SDK providers and applies ``OTEL_EXPERIMENTAL_ENTITIES_ENABLED``.
+The flag is also applied, earlier, by this package's resource detectors when
+the SDK constructs them: before it builds its resource.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Collection
+from typing import Any
+
+from opentelemetry import trace
+from opentelemetry._logs import get_logger_provider
+from opentelemetry.sdk._logs import LoggerProvider
+from opentelemetry.sdk.trace import TracerProvider
+
+from ._settings import STAMP
+from .entities.flag import apply_flag_from_environment
+from .setup import add_log_record_processor, add_span_processor
+
+_logger = logging.getLogger(__name__)
+
+
+class ResourceIdentityInstrumentor:
+    """Installs the processors on the global providers (the auto-instrumentation hook)."""
+
+    def instrumentation_dependencies(self) -> Collection[str]:
+        return ()
+
+    def instrument(self, **kwargs: Any) -> None:
+        apply_flag_from_environment()
+        targets = STAMP.read()
+        tracers = trace.get_tracer_provider()
+        if "spans" in targets and isinstance(tracers, TracerProvider):
+            add_span_processor(tracers)
+        loggers = get_logger_provider()
+        if "logs" in targets and isinstance(loggers, LoggerProvider):
+            add_log_record_processor(loggers)
+        _logger.debug("resource identity processors installed for %s", sorted(targets))
+
+    def uninstrument(self, **kwargs: Any) -> None:
+        return

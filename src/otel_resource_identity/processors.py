@@ -1,0 +1,110 @@
+"""Span and log record processors that stamp the predicted identity on every span and log record.
+
+The identity is computed once per resource (a provider has one) and kept;
+``on_start``/``on_emit`` only copy three precomputed values, skipping any key
+the span or record already has. Nothing here ever raises into the
+application: a failure is logged once and the telemetry goes on unstamped.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Mapping
+
+from opentelemetry.context import Context
+from opentelemetry.sdk._logs import LogRecordProcessor, ReadWriteLogRecord
+from opentelemetry.sdk.resources import Resource
+from opentelemetry.sdk.trace import ReadableSpan, Span, SpanProcessor
+
+from ._settings import warn_once
+from .stamping import identity_attributes
+
+
+def _warn(signal: str, problem: Exception) -> None:
+    warn_once((signal, type(problem).__name__), "Could not stamp the resource identity on %s: %r", signal, problem)
+
+
+class _Stamps:
+    """The values to stamp, per resource: computed once, then only looked up."""
+
+    def __init__(self, prefix: str | None, ruleset: str | None) -> None:
+        self._prefix = prefix
+        self._ruleset = ruleset
+        self._by_resource: dict[int, tuple[Resource, Mapping[str, str]]] = {}
+        self._lock = threading.Lock()
+
+    def for_resource(self, resource: Resource) -> Mapping[str, str]:
+        known = self._by_resource.get(id(resource))
+        if known is not None and known[0] is resource:
+            return known[1]
+        values = identity_attributes(resource, prefix=self._prefix, ruleset=self._ruleset)
+        with self._lock:
+            # The resource is kept with its values, so its id() cannot be reused by another.
+            self._by_resource[id(resource)] = (resource, values)
+        return values
+
+
+class ResourceIdentitySpanProcessor(SpanProcessor):
+    """Stamps ``dash0.resource.id``/``.name``/``.type`` on every span when it starts.
+
+    ``prefix`` changes the keys (default ``RESOURCE_IDENTITY_ATTRIBUTE_PREFIX``,
+    else ``dash0.resource.``); ``ruleset`` picks the rule table.
+    """
+
+    def __init__(self, *, prefix: str | None = None, ruleset: str | None = None) -> None:
+        self._stamps = _Stamps(prefix, ruleset)
+
+    def on_start(self, span: Span, parent_context: Context | None = None) -> None:
+        try:
+            values = self._stamps.for_resource(span.resource)
+            existing = span.attributes
+            if existing:
+                values = {key: value for key, value in values.items() if key not in existing}
+            if values:
+                span.set_attributes(values)
+        except Exception as problem:  # never into the application
+            warn_once(
+                ("span processor", type(problem).__name__),
+                "Could not stamp the resource identity on spans: %s",
+                problem,
+            )
+
+    def on_end(self, span: ReadableSpan) -> None:
+        return
+
+    def shutdown(self) -> None:
+        return
+
+    def force_flush(self, timeout_millis: int = 30000) -> bool:
+        return True
+
+
+class ResourceIdentityLogRecordProcessor(LogRecordProcessor):
+    """Stamps ``dash0.resource.id``/``.name``/``.type`` on every log record when it is emitted."""
+
+    def __init__(self, *, prefix: str | None = None, ruleset: str | None = None) -> None:
+        self._stamps = _Stamps(prefix, ruleset)
+
+    def on_emit(self, log_record: ReadWriteLogRecord) -> None:
+        try:
+            resource = log_record.resource
+            if resource is None:
+                return
+            values = self._stamps.for_resource(resource)
+            attributes = log_record.log_record.attributes
+            if attributes is None:
+                log_record.log_record.attributes = dict(values)
+                return
+            for key, value in values.items():
+                if key not in attributes:
+                    attributes[key] = value  # type: ignore[index]
+        except Exception as problem:  # never into the application
+            warn_once(
+                ("log processor", type(problem).__name__), "Could not stamp the resource identity on logs: %s", problem
+            )
+
+    def shutdown(self) -> None:
+        return
+
+    def force_flush(self, timeout_millis: int = 30000) -> bool:
+        return True

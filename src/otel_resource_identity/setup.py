@@ -1,0 +1,134 @@
+"""``configure()``: detection, providers, processors and the flag in one call."""
+
+from __future__ import annotations
+
+import logging
+import weakref
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from opentelemetry import trace
+from opentelemetry._logs import get_logger_provider, set_logger_provider
+from opentelemetry.sdk._logs import LoggerProvider
+from opentelemetry.sdk.resources import Resource
+from opentelemetry.sdk.trace import TracerProvider
+
+from ._settings import STAMP, STAMP_TARGETS
+from .detection import detect_resource
+from .entities.flag import apply_flag_from_environment, disable_entity_merge, enable_entity_merge
+from .processors import ResourceIdentityLogRecordProcessor, ResourceIdentitySpanProcessor
+from .stamping import stamp_resource
+
+_logger = logging.getLogger(__name__)
+
+# Providers that already have this package's processor, so that configuring
+# twice (configure() and auto-instrumentation, say) never stamps twice.
+_stamped_tracer_providers: weakref.WeakSet[TracerProvider] = weakref.WeakSet()
+_stamped_logger_providers: weakref.WeakSet[LoggerProvider] = weakref.WeakSet()
+
+
+@dataclass(frozen=True)
+class Configuration:
+    """What ``configure()`` set up: the resource and the providers it used or built."""
+
+    resource: Resource
+    tracer_provider: TracerProvider | None
+    logger_provider: LoggerProvider | None
+
+
+def _targets(stamp: Iterable[str] | None) -> frozenset[str]:
+    if stamp is None:
+        return STAMP.read()
+    chosen = frozenset(stamp) - {"none"}
+    unknown = chosen - set(STAMP_TARGETS)
+    if unknown:
+        raise ValueError(f"stamp: unknown target(s) {sorted(unknown)}; accepted: {', '.join(STAMP_TARGETS)}, none")
+    return chosen
+
+
+def add_span_processor(provider: TracerProvider, *, prefix: str | None = None, ruleset: str | None = None) -> bool:
+    """Add the span processor to ``provider`` unless it already has it; ``True`` when added."""
+    if provider in _stamped_tracer_providers:
+        return False
+    provider.add_span_processor(ResourceIdentitySpanProcessor(prefix=prefix, ruleset=ruleset))
+    _stamped_tracer_providers.add(provider)
+    return True
+
+
+def add_log_record_processor(
+    provider: LoggerProvider, *, prefix: str | None = None, ruleset: str | None = None
+) -> bool:
+    """Add the log record processor to ``provider`` unless it already has it; ``True`` when added."""
+    if provider in _stamped_logger_providers:
+        return False
+    provider.add_log_record_processor(ResourceIdentityLogRecordProcessor(prefix=prefix, ruleset=ruleset))
+    _stamped_logger_providers.add(provider)
+    return True
+
+
+def _global_tracer_provider(resource: Resource, set_global: bool) -> TracerProvider:
+    current = trace.get_tracer_provider()
+    if isinstance(current, TracerProvider):
+        return current
+    provider = TracerProvider(resource=resource)
+    if set_global:
+        trace.set_tracer_provider(provider)
+    return provider
+
+
+def _global_logger_provider(resource: Resource, set_global: bool) -> LoggerProvider:
+    current = get_logger_provider()
+    if isinstance(current, LoggerProvider):
+        return current
+    provider = LoggerProvider(resource=resource)
+    if set_global:
+        set_logger_provider(provider)
+    return provider
+
+
+def configure(
+    *,
+    tracer_provider: TracerProvider | None = None,
+    logger_provider: LoggerProvider | None = None,
+    resource: Resource | None = None,
+    stamp: Iterable[str] | None = None,
+    entities: bool | None = None,
+    ruleset: str | None = None,
+    prefix: str | None = None,
+    set_global: bool = True,
+) -> Configuration:
+    """Detect the resource, set up the providers, install the processors, honour the flag.
+
+    - ``entities``: ``True``/``False`` turns the entity-aware merge on/off; by
+      default ``OTEL_EXPERIMENTAL_ENTITIES_ENABLED`` decides. Applied first, so
+      detection already merges entity-aware.
+    - ``resource``: default ``detect_resource()`` (the SDK's defaults, this
+      package's detectors, ``OTEL_RESOURCE_ATTRIBUTES`` and ``OTEL_SERVICE_NAME``).
+    - ``stamp``: any of ``spans``, ``logs``, ``resource`` (default
+      ``RESOURCE_IDENTITY_STAMP``, else spans and logs). With ``resource`` the
+      predicted values are added to the resource the new providers get.
+    - ``tracer_provider``/``logger_provider``: given ones get the processors; else
+      the global ones if they are SDK providers; else new providers with the
+      resource are built and, with ``set_global``, made global.
+    - ``ruleset``, ``prefix``: the rule table and the stamped keys' prefix.
+
+    Calling it again never adds a processor twice.
+    """
+    if entities is True:
+        enable_entity_merge()
+    elif entities is False:
+        disable_entity_merge()
+    else:
+        apply_flag_from_environment()
+    targets = _targets(stamp)
+    chosen = resource if resource is not None else detect_resource()
+    if "resource" in targets:
+        chosen = stamp_resource(chosen, prefix=prefix, ruleset=ruleset)
+
+    tracers = tracer_provider or _global_tracer_provider(chosen, set_global)
+    if "spans" in targets:
+        add_span_processor(tracers, prefix=prefix, ruleset=ruleset)
+    loggers = logger_provider or _global_logger_provider(chosen, set_global)
+    if "logs" in targets:
+        add_log_record_processor(loggers, prefix=prefix, ruleset=ruleset)
+    return Configuration(chosen, tracers, loggers)

@@ -1,0 +1,100 @@
+"""A real application under ``opentelemetry-instrument``, exporting OTLP/HTTP to a receiver on 127.0.0.1."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from otel_resource_identity import predict
+
+from conftest import ROOT, clean_environment
+from otlp_receiver import Received, otlp_receiver
+
+APP = ROOT / "examples" / "auto_instrumented_app.py"
+
+
+def _instrumented(receiver: Received, **variables: str) -> subprocess.CompletedProcess[str]:
+    instrument = shutil.which("opentelemetry-instrument", path=str(Path(sys.executable).parent))
+    assert instrument is not None
+    env = clean_environment(
+        OTEL_EXPORTER_OTLP_ENDPOINT=receiver.endpoint,
+        OTEL_EXPORTER_OTLP_PROTOCOL="http/protobuf",
+        OTEL_TRACES_EXPORTER="otlp",
+        OTEL_LOGS_EXPORTER="otlp",
+        OTEL_METRICS_EXPORTER="none",
+        OTEL_PYTHON_LOGGING_AUTO_INSTRUMENTATION_ENABLED="true",
+        OTEL_BSP_SCHEDULE_DELAY="50",
+        OTEL_BLRP_SCHEDULE_DELAY="50",
+        OTEL_SERVICE_NAME="checkout",
+        OTEL_RESOURCE_ATTRIBUTES="service.instance.id=instance-1,deployment.environment.name=test",
+        OTEL_EXPERIMENTAL_RESOURCE_DETECTORS="resource_identity",
+        **variables,
+    )
+    done = subprocess.run(
+        [instrument, sys.executable, str(APP)], env=env, capture_output=True, text=True, timeout=120, check=False
+    )
+    assert done.returncode == 0, done.stderr
+    return done
+
+
+@pytest.mark.subprocess
+def test_spans_and_logs_carry_the_predicted_identity() -> None:
+    with otlp_receiver() as receiver:
+        _instrumented(receiver, DYNO="web.1", HEROKU_APP_ID="app-1", HEROKU_DYNO_ID="dyno-1")
+    spans, records = receiver.spans(), receiver.log_records()
+    assert spans
+    assert records
+    for resource, attributes in spans + records:
+        identity = predict(resource)
+        assert attributes["dash0.resource.id"] == identity.id
+        # OTEL_RESOURCE_ATTRIBUTES set service.instance.id, which wins over HEROKU_DYNO_ID.
+        assert attributes["dash0.resource.name"] == identity.name == "app-1:instance-1"
+        assert attributes["dash0.resource.type"] == identity.type == "heroku.dyno"
+        assert resource["cloud.provider"] == "heroku"
+        assert "dash0.resource.id" not in resource
+
+
+@pytest.mark.subprocess
+def test_stamp_none_carries_nothing() -> None:
+    with otlp_receiver() as receiver:
+        _instrumented(receiver, RESOURCE_IDENTITY_STAMP="none")
+    spans, records = receiver.spans(), receiver.log_records()
+    assert spans
+    assert records
+    for resource, attributes in spans + records:
+        assert not [key for key in {**resource, **attributes} if key.startswith("dash0.")]
+
+
+@pytest.mark.subprocess
+def test_stamp_resource_puts_the_identity_on_the_resource() -> None:
+    with otlp_receiver() as receiver:
+        _instrumented(
+            receiver,
+            RESOURCE_IDENTITY_STAMP="spans,resource",
+            DYNO="web.1",
+            HEROKU_APP_ID="app-1",
+            HEROKU_DYNO_ID="dyno-1",
+        )
+    spans = receiver.spans()
+    assert spans
+    for resource, attributes in spans:
+        identity = predict(resource)
+        assert resource["dash0.resource.id"] == identity.id
+        assert resource["dash0.resource.type"] == "heroku.dyno"
+        assert attributes["dash0.resource.id"] == identity.id
+    assert receiver.log_records()
+    for resource, attributes in receiver.log_records():
+        assert "dash0.resource.id" not in attributes
+        assert resource["dash0.resource.id"] == predict(resource).id
+
+
+@pytest.mark.subprocess
+def test_disabled_like_any_instrumentation() -> None:
+    with otlp_receiver() as receiver:
+        _instrumented(receiver, OTEL_PYTHON_DISABLED_INSTRUMENTATIONS="resource_identity")
+    for _, attributes in receiver.spans():
+        assert "dash0.resource.id" not in attributes
