@@ -185,3 +185,33 @@ def test_constructing_a_detector_applies_the_flag() -> None:
     assert not entity_merge_enabled()
     EnvEntitiesDetector(environ={"OTEL_EXPERIMENTAL_ENTITIES_ENABLED": "true"})
     assert entity_merge_enabled()
+
+
+@pytest.mark.parametrize(
+    ("variable", "value"),
+    [
+        ("RESOURCE_IDENTITY_STAMP", "spans,metrics"),
+        ("RESOURCE_IDENTITY_ATTRIBUTE_PREFIX", "no-dot"),
+        ("RESOURCE_IDENTITY_RULESET", "dash0-1999"),
+        ("RESOURCE_IDENTITY_DETECTION_TIMEOUT", "-1"),
+    ],
+)
+def test_every_setting_warns_once_and_falls_back(variable: str, value: str, caplog: pytest.LogCaptureFixture) -> None:
+    from otel_resource_identity import _settings
+
+    [setting] = [s for s in _settings.ALL_SETTINGS if s.name == variable]
+    with caplog.at_level(logging.WARNING):
+        assert setting.read({variable: value}) == setting.default
+        assert setting.read({variable: value}) == setting.default
+    [warning] = [r.getMessage() for r in caplog.records]
+    assert variable in warning
+    assert warning.endswith("Using the default.")
+
+
+def test_stamp_and_prefix_values() -> None:
+    from otel_resource_identity._settings import ATTRIBUTE_PREFIX, STAMP
+
+    assert STAMP.read({"RESOURCE_IDENTITY_STAMP": "none"}) == frozenset()
+    assert STAMP.read({"RESOURCE_IDENTITY_STAMP": " Spans , RESOURCE "}) == {"spans", "resource"}
+    assert STAMP.read({}) == {"spans", "logs"}
+    assert ATTRIBUTE_PREFIX.read({"RESOURCE_IDENTITY_ATTRIBUTE_PREFIX": "predicted.resource."}) == "predicted.resource."
