@@ -31,9 +31,15 @@ class _Stamps:
         self._prefix = prefix
         self._ruleset = ruleset
         self._by_resource: dict[int, tuple[Resource, Mapping[str, str]]] = {}
+        # A provider has one resource: the last one answers almost every call
+        # with one identity check (a tuple, so that it is swapped atomically).
+        self._last: tuple[Resource | None, Mapping[str, str]] = (None, {})
         self._lock = threading.Lock()
 
     def for_resource(self, resource: Resource) -> Mapping[str, str]:
+        last = self._last
+        if last[0] is resource:
+            return last[1]
         known = self._by_resource.get(id(resource))
         if known is not None and known[0] is resource:
             return known[1]
@@ -41,6 +47,7 @@ class _Stamps:
         with self._lock:
             # The resource is kept with its values, so its id() cannot be reused by another.
             self._by_resource[id(resource)] = (resource, values)
+            self._last = (resource, values)
         return values
 
 
@@ -95,8 +102,11 @@ class ResourceIdentityLogRecordProcessor(LogRecordProcessor):
             if attributes is None:
                 log_record.log_record.attributes = dict(values)
                 return
+            # Iterating the record's few keys is cheaper than asking the
+            # bounded attribute map for ours, which raises KeyError each time.
+            taken = [key for key in attributes if key in values]
             for key, value in values.items():
-                if key not in attributes:
+                if key not in taken:
                     attributes[key] = value  # type: ignore[index]
         except Exception as problem:  # never into the application
             warn_once(
