@@ -162,3 +162,22 @@ def test_a_detector_bug_is_logged_and_never_raised(caplog: pytest.LogCaptureFixt
     with caplog.at_level(logging.ERROR):
         _run_one("broken", _Broken(environ={}), Deadline.after(1), results, time.perf_counter())  # type: ignore[arg-type]
     assert "the broken detector failed" in caplog.text
+
+
+def test_stamping_the_resource_predicts_what_the_sdk_will_build(tmp_path: Path) -> None:
+    environ = load_env("heroku/env-heroku-dyno-metadata-enabled.env") | {
+        "RESOURCE_IDENTITY_STAMP": "resource",
+        "OTEL_RESOURCE_ATTRIBUTES": "service.instance.id=from%20user,broken-pair",
+    }
+    resource = PlatformDetector(environ=environ, root=tmp_path).detect()
+    assert resource.attributes["dash0.resource.name"] == "9daa2797-e49b-4624-932f-ec3f9688e3da:from user"
+    assert resource.attributes["dash0.resource.type"] == "heroku.dyno"
+    # The detector's own attributes are unchanged; the SDK merges the user's on top.
+    assert resource.attributes["service.instance.id"] == "1vac4117-c29f-4312-521e-ba4d8638c1ac"
+
+
+def test_stamping_without_a_service_name_uses_the_sdks_default(tmp_path: Path) -> None:
+    resource = PlatformDetector(
+        environ={"RESOURCE_IDENTITY_STAMP": "resource", "RESOURCE_IDENTITY_DETECTORS": "container"}, root=tmp_path
+    ).detect()
+    assert "dash0.resource.id" in resource.attributes

@@ -27,7 +27,7 @@ POD = Resource(
 
 def _tracing(resource: Resource, **options: str) -> tuple[TracerProvider, InMemorySpanExporter]:
     provider = TracerProvider(resource=resource)
-    provider.add_span_processor(ResourceIdentitySpanProcessor(**options))  # type: ignore[arg-type]
+    provider.add_span_processor(ResourceIdentitySpanProcessor(**options))
     exporter = InMemorySpanExporter()
     provider.add_span_processor(SimpleSpanProcessor(exporter))
     return provider, exporter
@@ -35,8 +35,8 @@ def _tracing(resource: Resource, **options: str) -> tuple[TracerProvider, InMemo
 
 def _logging(resource: Resource, **options: str) -> tuple[LoggerProvider, InMemoryLogRecordExporter]:
     provider = LoggerProvider(resource=resource)
-    provider.add_log_record_processor(ResourceIdentityLogRecordProcessor(**options))  # type: ignore[arg-type]
-    exporter = InMemoryLogRecordExporter()
+    provider.add_log_record_processor(ResourceIdentityLogRecordProcessor(**options))
+    exporter = InMemoryLogRecordExporter()  # type: ignore[no-untyped-call]
     provider.add_log_record_processor(SimpleLogRecordProcessor(exporter))
     return provider, exporter
 
