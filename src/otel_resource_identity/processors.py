@@ -66,7 +66,11 @@ class ResourceIdentitySpanProcessor(SpanProcessor):
             values = self._stamps.for_resource(span.resource)
             existing = span.attributes
             if existing:
-                values = {key: value for key, value in values.items() if key not in existing}
+                # Iterating the span's few keys is cheaper than asking the
+                # bounded attribute map for ours, which raises KeyError per miss.
+                taken = [key for key in existing if key in values]
+                if taken:
+                    values = {key: value for key, value in values.items() if key not in taken}
             if values:
                 span.set_attributes(values)
         except Exception as problem:  # never into the application

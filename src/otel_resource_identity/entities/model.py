@@ -8,7 +8,7 @@ and hashable, so it can sit in sets and be compared by value.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import ItemsView, Iterator, KeysView, Mapping, ValuesView
 from dataclasses import dataclass, field
 from typing import TypeAlias
 
@@ -63,6 +63,19 @@ class AttributeMap(Mapping[str, EntityValue]):
     def __len__(self) -> int:
         return len(self._items)
 
+    # The dict's own views: the Mapping defaults go through __getitem__ per key.
+    def keys(self) -> KeysView[str]:
+        return self._items.keys()
+
+    def items(self) -> ItemsView[str, EntityValue]:
+        return self._items.items()
+
+    def values(self) -> ValuesView[EntityValue]:
+        return self._items.values()
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._items
+
     def __hash__(self) -> int:
         if self._hash is None:
             # Order-independent, like equality of mappings. ``type`` keeps
@@ -101,6 +114,9 @@ class Entity:
     id: Mapping[str, EntityValue]
     description: Mapping[str, EntityValue] = field(default_factory=AttributeMap)
     schema_url: str = ""
+    # Derived once: merges ask for them over and over.
+    _keys: frozenset[str] = field(init=False, repr=False, compare=False, hash=False)
+    _attributes: Mapping[str, EntityValue] = field(init=False, repr=False, compare=False, hash=False)
 
     def __init__(
         self,
@@ -124,12 +140,14 @@ class Entity:
         object.__setattr__(self, "id", identity)
         object.__setattr__(self, "description", details)
         object.__setattr__(self, "schema_url", schema_url)
+        object.__setattr__(self, "_keys", frozenset(identity.keys()) | frozenset(details.keys()))
+        object.__setattr__(self, "_attributes", {**identity._items, **details._items})
 
     @property
     def keys(self) -> frozenset[str]:
         """Every attribute key this entity owns, identifying and descriptive."""
-        return frozenset(self.id) | frozenset(self.description)
+        return self._keys
 
     def attributes(self) -> dict[str, EntityValue]:
         """The entity's attributes as they appear on a resource, id first."""
-        return {**self.id, **self.description}
+        return dict(self._attributes)

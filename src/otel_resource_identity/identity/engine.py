@@ -160,15 +160,18 @@ def _identify(
     everything = _attributes_of(resource_or_attributes)
     attributes = {key: value for key, value in everything.items() if not key.startswith("dash0.")}
     rule, key, verdicts = _evaluate(attributes, table, why=why)
+    excluded = rule.hash_excludes if rule is not None else ()
+    hashed = {k: v for k, v in attributes.items() if k not in excluded} if excluded else attributes
+    # Encoded once: the hash's pairs are also the identity rule's key.
+    hashed_pairs = encoding.pairs(hashed)
+    resource_hash = encoding.number(encoding.HASH_PREFIX + hashed_pairs)
     if rule is None:
-        identity_id = encoding.number(encoding.id_input(IDENTITY_RULE, attributes))
+        identity_id = encoding.number(encoding.id_prefix(IDENTITY_RULE) + hashed_pairs)
         name, type_, rule_id = None, None, IDENTITY_RULE
     else:
         identity_id = encoding.number(encoding.id_input(rule.id, key))
         rendered = rule.name.render({**attributes, **key}) if rule.name else None
         name, type_, rule_id = rendered, _type_of(rule, key), rule.id
-    excluded = set(rule.hash_excludes) if rule is not None else set()
-    resource_hash = encoding.number(encoding.hash_input({k: v for k, v in attributes.items() if k not in excluded}))
     user_name, user_type = everything.get(NAME_ATTRIBUTE), everything.get(TYPE_ATTRIBUTE)
     identity = ResourceIdentity(
         id=identity_id,
