@@ -16,6 +16,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import bench_detection
 import bench_merge
 import bench_predict
+import bench_processors
 from harness import machine, table
 
 
@@ -35,6 +36,9 @@ def main(argv: list[str] | None = None) -> int:
             bench_predict.run(rounds, number),
         )
     )
+    for title, results in bench_processors.run(rounds, number):
+        print()
+        print(table(f"Stamping: {title}, against the minimal processor", results))
     if not bench_detection.peers_installed():
         print("\nThe peers are not installed (the 'bench' extra); detection comparisons skipped.")
         return 0
