@@ -49,6 +49,14 @@ class Received:
             for span in ss.spans
         ]
 
+    def resources(self) -> dict[str, list[Any]]:
+        """The encoded resources (with their signal-level schema URL) received, per signal."""
+        return {
+            "traces": [(rs.resource, rs.schema_url) for request in self.traces for rs in request.resource_spans],
+            "metrics": [(rm.resource, rm.schema_url) for request in self.metrics for rm in request.resource_metrics],
+            "logs": [(rl.resource, rl.schema_url) for request in self.logs for rl in request.resource_logs],
+        }
+
     def log_records(self) -> list[tuple[dict[str, object], dict[str, object]]]:
         return [
             (attributes_of(rl.resource.attributes), attributes_of(record.attributes))
@@ -92,3 +100,43 @@ def otlp_receiver() -> Iterator[Received]:
     finally:
         server.shutdown()
         server.server_close()
+
+
+@contextmanager
+def otlp_grpc_receiver() -> Iterator[Received]:
+    """The same, over gRPC."""
+    from concurrent import futures
+
+    import grpc  # type: ignore[import-untyped]
+    from opentelemetry.proto.collector.logs.v1 import logs_service_pb2, logs_service_pb2_grpc
+    from opentelemetry.proto.collector.metrics.v1 import metrics_service_pb2, metrics_service_pb2_grpc
+    from opentelemetry.proto.collector.trace.v1 import trace_service_pb2, trace_service_pb2_grpc
+
+    received = Received()
+
+    class Traces(trace_service_pb2_grpc.TraceServiceServicer):
+        def Export(self, request: Any, context: Any) -> Any:  # noqa: N802 - the generated name
+            received.traces.append(request)
+            return trace_service_pb2.ExportTraceServiceResponse()
+
+    class Metrics(metrics_service_pb2_grpc.MetricsServiceServicer):
+        def Export(self, request: Any, context: Any) -> Any:  # noqa: N802 - the generated name
+            received.metrics.append(request)
+            return metrics_service_pb2.ExportMetricsServiceResponse()
+
+    class Logs(logs_service_pb2_grpc.LogsServiceServicer):
+        def Export(self, request: Any, context: Any) -> Any:  # noqa: N802 - the generated name
+            received.logs.append(request)
+            return logs_service_pb2.ExportLogsServiceResponse()
+
+    server = grpc.server(futures.ThreadPoolExecutor(max_workers=4))
+    trace_service_pb2_grpc.add_TraceServiceServicer_to_server(Traces(), server)  # type: ignore[no-untyped-call]
+    metrics_service_pb2_grpc.add_MetricsServiceServicer_to_server(Metrics(), server)  # type: ignore[no-untyped-call]
+    logs_service_pb2_grpc.add_LogsServiceServicer_to_server(Logs(), server)  # type: ignore[no-untyped-call]
+    port = server.add_insecure_port("127.0.0.1:0")
+    server.start()
+    received.endpoint = f"http://127.0.0.1:{port}"
+    try:
+        yield received
+    finally:
+        server.stop(grace=None)

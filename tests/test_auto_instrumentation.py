@@ -98,3 +98,26 @@ def test_disabled_like_any_instrumentation() -> None:
         _instrumented(receiver, OTEL_PYTHON_DISABLED_INSTRUMENTATIONS="resource_identity")
     for _, attributes in receiver.spans():
         assert "dash0.resource.id" not in attributes
+
+
+@pytest.mark.subprocess
+def test_entity_refs_with_nothing_but_the_flag() -> None:
+    with otlp_receiver() as receiver:
+        _instrumented(
+            receiver,
+            OTEL_EXPERIMENTAL_ENTITIES_ENABLED="true",
+            DYNO="web.1",
+            HEROKU_APP_ID="app-1",
+            HEROKU_APP_NAME="shop",
+        )
+    resources = receiver.resources()
+    for signal in ("traces", "logs"):
+        assert resources[signal], signal
+        for encoded, _ in resources[signal]:
+            refs = {ref.type: ref for ref in encoded.entity_refs}
+            keys = {pair.key for pair in encoded.attributes}
+            # OTEL_SERVICE_NAME (checkout) evicted the detected service entity; the
+            # service instance from OTEL_RESOURCE_ATTRIBUTES too: neither is referenced.
+            assert "service" not in refs
+            assert "os" in refs
+            assert all(set(ref.id_keys) | set(ref.description_keys) <= keys for ref in refs.values())

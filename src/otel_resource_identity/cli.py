@@ -13,6 +13,7 @@ from typing import TextIO
 from .detection import DetectionReport, run_detection
 from .entities.flag import entity_merge_enabled
 from .entities.resource import entities_of, entity_to_dict
+from .entities.wire import entity_refs
 from .identity.engine import Alternatives, ResourceIdentity, Verdict, coalesce, explain
 from .identity.rulesets import RULESETS
 
@@ -48,6 +49,7 @@ def _report_document(report: DetectionReport) -> dict[str, object]:
     return {
         "entity_merge_enabled": entity_merge_enabled(),
         "identity": _identity_document(explain(report.resource)[0]),
+        "entity_refs": entity_refs(report.resource),
         "resource": {
             "attributes": dict(report.resource.attributes),
             "schema_url": report.resource.schema_url,

@@ -1,9 +1,10 @@
-"""The flag: the entity-aware merge as the behaviour of ``Resource.merge``.
+"""The flag: the entity-aware merge as the behaviour of ``Resource.merge``, and entities on the wire.
 
 While the flag is on, every ``Resource.merge`` in the process (the SDK's
 ``Resource.create``, ``get_aggregated_resources``, auto-instrumentation, user
 code) merges entity-aware whenever either side carries entities, and exactly
-as the SDK does otherwise. Turning it off puts the SDK's own function back.
+as the SDK does otherwise; and the OTLP exporters send ``entity_refs`` (see
+``wire``). Turning it off puts the SDK's and the exporters' own functions back.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from collections.abc import Mapping
 from opentelemetry.sdk.resources import Resource
 
 from .._settings import ENTITIES_ENABLED
+from . import wire
 from .merge import _PLAIN_MERGE, merge
 
 _logger = logging.getLogger(__name__)
@@ -39,6 +41,7 @@ def enable_entity_merge() -> None:
             _logger.warning("Resource.merge has been replaced by %r; the entity-aware merge was not installed", current)
             return
         Resource.merge = _entity_aware_merge  # type: ignore[method-assign]
+        wire.install()
     _logger.debug("entity-aware Resource.merge installed")
 
 
@@ -47,6 +50,7 @@ def disable_entity_merge() -> None:
     with _lock:
         if Resource.__dict__["merge"] is _entity_aware_merge:
             Resource.merge = _PLAIN_MERGE  # type: ignore[method-assign,assignment]
+            wire.uninstall()
             _logger.debug("entity-aware Resource.merge removed")
 
 
