@@ -17,7 +17,6 @@ from collections.abc import Mapping
 from opentelemetry.sdk.resources import Resource
 
 from .._settings import ENTITIES_ENABLED
-from . import wire
 from .merge import _PLAIN_MERGE, merge
 
 _logger = logging.getLogger(__name__)
@@ -41,6 +40,8 @@ def enable_entity_merge() -> None:
             _logger.warning("Resource.merge has been replaced by %r; the entity-aware merge was not installed", current)
             return
         Resource.merge = _entity_aware_merge  # type: ignore[method-assign]
+        from . import wire  # noqa: PLC0415 - only with the flag on
+
         wire.install()
     _logger.debug("entity-aware Resource.merge installed")
 
@@ -50,6 +51,8 @@ def disable_entity_merge() -> None:
     with _lock:
         if Resource.__dict__["merge"] is _entity_aware_merge:
             Resource.merge = _PLAIN_MERGE  # type: ignore[method-assign,assignment]
+            from . import wire  # noqa: PLC0415 - only with the flag on
+
             wire.uninstall()
             _logger.debug("entity-aware Resource.merge removed")
 
