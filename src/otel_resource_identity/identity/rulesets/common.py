@@ -115,3 +115,14 @@ CICD_RUN = Rule(
     "cicd.pipeline.run",
     name_from("cicd.pipeline.name"),
 )
+
+BROWSER_RULE = Rule(
+    "browser",
+    "Browser / RUM",
+    (BROWSER,),
+    BROWSER_KEYS,
+    "browser",
+    name_from("service.name"),
+    origin="decided",
+    note="the key set (service triplet, browser.*, user agent) and the type are this package's reading",
+)

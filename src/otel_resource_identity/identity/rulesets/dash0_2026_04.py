@@ -23,8 +23,7 @@ from ..conditions import (
 from ..rules import Rule, Ruleset
 from .common import (
     API_GATEWAY_URL,
-    BROWSER,
-    BROWSER_KEYS,
+    BROWSER_RULE,
     CICD_RUN,
     ECS_CLUSTER,
     ECS_TASK,
@@ -39,16 +38,7 @@ RULESET = Ruleset(
     name="dash0-2026-04",
     source="Dash0, Understand Resource Equality, 2026-04-16",
     rules=(
-        Rule(
-            "browser",
-            "Browser / RUM",
-            (BROWSER,),
-            BROWSER_KEYS,
-            "browser",
-            name_from("service.name"),
-            origin="decided",
-            note="the key set (service triplet, browser.*, user agent) and the type are this package's reading",
-        ),
+        BROWSER_RULE,
         *KUBERNETES_RULES,
         Rule(
             "aws.lambda.invocation",

@@ -24,7 +24,7 @@ from ..conditions import (
     name_from,
 )
 from ..rules import Rule, Ruleset
-from .common import BROWSER, BROWSER_KEYS, CICD_RUN, ECS_CLUSTER, ECS_TASK, HEROKU_DYNO, KUBERNETES_RULES
+from .common import BROWSER_RULE, CICD_RUN, ECS_CLUSTER, ECS_TASK, HEROKU_DYNO, KUBERNETES_RULES
 
 GCP = Equals("cloud.provider", "gcp")
 SERVICE_TRIPLET = (IfSet("service.namespace"), Attr("service.name"), Attr("service.instance.id"))
@@ -58,16 +58,7 @@ RULESET = Ruleset(
     name="dash0-2026-05",
     source="Dash0, platform resource pages, 2026-05-07",
     rules=(
-        Rule(
-            "browser",
-            "Browser / RUM",
-            (BROWSER,),
-            BROWSER_KEYS,
-            "browser",
-            name_from("service.name"),
-            origin="decided",
-            note="the key set (service triplet, browser.*, user agent) and the type are this package's reading",
-        ),
+        BROWSER_RULE,
         Rule(
             "mobile",
             "Mobile",
