@@ -74,11 +74,7 @@ class ResourceIdentitySpanProcessor(SpanProcessor):
             if values:
                 span.set_attributes(values)
         except Exception as problem:  # never into the application
-            warn_once(
-                ("span processor", type(problem).__name__),
-                "Could not stamp the resource identity on spans: %s",
-                problem,
-            )
+            _warn("spans", problem)
 
     def on_end(self, span: ReadableSpan) -> None:
         return
@@ -113,9 +109,7 @@ class ResourceIdentityLogRecordProcessor(LogRecordProcessor):
                 if key not in taken:
                     attributes[key] = value  # type: ignore[index]
         except Exception as problem:  # never into the application
-            warn_once(
-                ("log processor", type(problem).__name__), "Could not stamp the resource identity on logs: %s", problem
-            )
+            _warn("logs", problem)
 
     def shutdown(self) -> None:
         return

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 import weakref
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -18,8 +17,6 @@ from .detection import detect_resource
 from .entities.flag import apply_flag_from_environment, disable_entity_merge, enable_entity_merge
 from .processors import ResourceIdentityLogRecordProcessor, ResourceIdentitySpanProcessor
 from .stamping import stamp_resource
-
-_logger = logging.getLogger(__name__)
 
 # Providers that already have this package's processor, so that configuring
 # twice (configure() and auto-instrumentation, say) never stamps twice.

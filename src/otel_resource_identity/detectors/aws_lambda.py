@@ -11,7 +11,6 @@ No network calls.
 
 from __future__ import annotations
 
-import logging
 import os
 import re
 
@@ -33,8 +32,6 @@ from . import _signals
 from ._base import BaseDetector
 from ._emit import detected
 from ._files import read_text, under_root
-
-_logger = logging.getLogger(__name__)
 
 ACCOUNT_ID_FILE = "/tmp/.otel-aws-account-id"
 _ACCOUNT = re.compile(r"\d{12}")

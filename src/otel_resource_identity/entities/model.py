@@ -89,15 +89,16 @@ class AttributeMap(Mapping[str, EntityValue]):
         if len(self) != len(other):
             return False
         # Typed comparison: the attribute value 1 is not the value True.
-        return all(key in other and _same_value(value, other[key]) for key, value in self._items.items())
+        return all(key in other and same_value(value, other[key]) for key, value in self._items.items())
 
     def __repr__(self) -> str:
         return repr(self._items)
 
 
-def _same_value(left: object, right: object) -> bool:
+def same_value(left: object, right: object) -> bool:
+    """Typed equality of attribute values: ``1``, ``1.0``, ``True`` and ``"1"`` differ; arrays compare in order."""
     if isinstance(left, tuple) and isinstance(right, (tuple, list)):
-        return len(left) == len(right) and all(_same_value(a, b) for a, b in zip(left, right, strict=True))
+        return len(left) == len(right) and all(same_value(a, b) for a, b in zip(left, right, strict=True))
     return type(left) is type(right) and left == right
 
 

@@ -20,7 +20,6 @@ hook), so turning the flag on never imports protobuf by itself.
 from __future__ import annotations
 
 import importlib.machinery
-import logging
 import sys
 import threading
 import types
@@ -33,8 +32,6 @@ from opentelemetry.sdk.resources import Resource
 from .._settings import warn_once
 from .model import Entity
 from .resource import entities_of
-
-_logger = logging.getLogger(__name__)
 
 COMMON = "opentelemetry.exporter.otlp.proto.common._internal"
 

@@ -12,12 +12,9 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
+from ..entities.model import same_value
+
 Attributes = Mapping[str, object]
-
-
-def _same(left: object, right: object) -> bool:
-    # Typed comparison: "1", 1, 1.0 and True are four different values.
-    return type(left) is type(right) and left == right
 
 
 # Conditions ---------------------------------------------------------------
@@ -47,12 +44,12 @@ class Equals:
     value: object
 
     def holds(self, attributes: Attributes) -> bool:
-        return self.key in attributes and _same(attributes[self.key], self.value)
+        return self.key in attributes and same_value(attributes[self.key], self.value)
 
     def failure(self, attributes: Attributes) -> str | None:
         if self.key not in attributes:
             return f"{self.key} is absent"
-        if not _same(attributes[self.key], self.value):
+        if not same_value(attributes[self.key], self.value):
             return f"{self.key} is not {self.value!r}"
         return None
 
@@ -68,12 +65,12 @@ class OneOf:
     values: tuple[object, ...]
 
     def holds(self, attributes: Attributes) -> bool:
-        return self.key in attributes and any(_same(attributes[self.key], value) for value in self.values)
+        return self.key in attributes and any(same_value(attributes[self.key], value) for value in self.values)
 
     def failure(self, attributes: Attributes) -> str | None:
         if self.key not in attributes:
             return f"{self.key} is absent"
-        if not any(_same(attributes[self.key], value) for value in self.values):
+        if not any(same_value(attributes[self.key], value) for value in self.values):
             return f"{self.key} is none of {list(self.values)}"
         return None
 

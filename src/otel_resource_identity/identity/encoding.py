@@ -85,10 +85,6 @@ def id_input(rule: str, key: Mapping[str, object]) -> bytes:
     return id_prefix(rule) + pairs(key)
 
 
-def hash_input(attributes: Mapping[str, object]) -> bytes:
-    return HASH_PREFIX + pairs({name: value for name, value in attributes.items() if not name.startswith("dash0.")})
-
-
 def number(data: bytes) -> str:
     """The decimal unsigned 64-bit number for ``data``."""
     return str(int.from_bytes(hashlib.sha256(data).digest()[:8], "big"))

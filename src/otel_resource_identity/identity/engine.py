@@ -13,6 +13,7 @@ from types import MappingProxyType
 from opentelemetry.sdk.resources import Resource
 
 from .._settings import RULESET
+from ..entities.model import same_value
 from . import encoding
 from .conditions import FirstOf, IfSet, Prefixed, TypeFromKey
 from .rules import Rule, Ruleset
@@ -194,12 +195,6 @@ class Alternatives(tuple[object, ...]):
         return " OR ".join(repr(value) for value in self)
 
 
-def _same(left: object, right: object) -> bool:
-    if isinstance(left, (list, tuple)) and isinstance(right, (list, tuple)):
-        return len(left) == len(right) and all(_same(a, b) for a, b in zip(left, right, strict=True))
-    return type(left) is type(right) and left == right
-
-
 def coalesce(resources: Iterable[Resource | Mapping[str, object]], *, ruleset: str | None = None) -> dict[str, object]:
     """Several attribute sets that share an id, combined as Dash0 documents.
 
@@ -222,6 +217,6 @@ def coalesce(resources: Iterable[Resource | Mapping[str, object]], *, ruleset: s
                 continue
             current = combined[key]
             known = list(current) if isinstance(current, Alternatives) else [current]
-            if not any(_same(value, seen) for seen in known):
+            if not any(same_value(value, seen) for seen in known):
                 combined[key] = Alternatives((*known, value))
     return combined
