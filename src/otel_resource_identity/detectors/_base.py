@@ -67,6 +67,10 @@ class NetworkDetector(BaseDetector):
     ) -> None:
         super().__init__(environ=environ, root=root, raise_on_error=raise_on_error)
         self._timeout = timeout
+        # What the detector knew before (or without) the network; it fills
+        # this in as it goes, so that PlatformDetector can keep it when the
+        # detector does not finish in time. Partial results are data.
+        self.partial: dict[str, object] = {}
 
     def detect(self) -> Resource:
         seconds = self._timeout if self._timeout is not None else DETECTION_TIMEOUT.read(self._environ)

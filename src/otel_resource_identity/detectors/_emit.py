@@ -9,7 +9,7 @@ marked "decided here" are this package's choices, listed in the README.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from opentelemetry.sdk.resources import Resource
@@ -42,8 +42,12 @@ from opentelemetry.semconv._incubating.attributes import (
 )
 from opentelemetry.semconv.schemas import Schemas
 
+from .._settings import warn_once
 from ..entities.model import Entity
 from ..entities.resource import resource_from_entities
+from ._urls import strip_credentials
+
+_INT64 = (-(2**63), 2**63 - 1)
 
 # The semantic-conventions version every detector of this package writes: the
 # newest schema the oldest supported opentelemetry-semantic-conventions knows.
@@ -106,13 +110,45 @@ ENTITY_TYPES: tuple[EntityType, ...] = (
 )
 
 
+def attribute_value(key: str, value: object) -> object:  # noqa: PLR0911 - one return per value type
+    """``value`` as an attribute may hold it, or ``None`` when it may not (one warning naming ``key``).
+
+    Every detector's attributes pass through here: strings lose any URL
+    credentials, integers must fit int64 (the OTLP encoder refuses others on
+    every export), and arrays must be of one primitive type. ``None`` and
+    ``""`` mean "not found".
+    """
+    if value is None or value == "":
+        return None
+    if isinstance(value, str):
+        return strip_credentials(value)
+    if isinstance(value, bool | float):
+        return value
+    if isinstance(value, int):
+        if _INT64[0] <= value <= _INT64[1]:
+            return value
+        warn_once(("attribute", key), "The value found for %s is beyond the int64 range; left it out", key)
+        return None
+    if isinstance(value, Sequence) and not isinstance(value, bytes | bytearray):
+        items = [attribute_value(key, item) for item in value]
+        kinds = {type(item) for item in items}
+        if None not in kinds and len(kinds) <= 1 and not kinds & {list, tuple}:
+            return items
+    warn_once(("attribute", key), "The value found for %s is not an attribute value; left it out", key)
+    return None
+
+
 def detected(attributes: Mapping[str, object], *, schema_url: str = SCHEMA_URL) -> Resource:
-    """A detector's result: ``attributes`` (``None`` and ``""`` values dropped) with their entities.
+    """A detector's result: ``attributes`` (see :func:`attribute_value`) with their entities.
 
     Nothing found gives the empty Resource, with no schema URL, so a detector
     that does not apply leaves no trace in a merge.
     """
-    found = {key: value for key, value in attributes.items() if value is not None and value != ""}
+    found = {}
+    for key, raw in attributes.items():
+        value = attribute_value(key, raw)
+        if value is not None:
+            found[key] = value
     if not found:
         return Resource.get_empty()
     entities = []

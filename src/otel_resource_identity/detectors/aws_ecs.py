@@ -10,8 +10,6 @@ the fallback when the endpoint fails.
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping
-from typing import Any
 
 from opentelemetry.sdk.resources import Resource
 from opentelemetry.semconv._incubating.attributes import aws_attributes as aws
@@ -36,6 +34,8 @@ from . import _signals
 from ._base import NetworkDetector
 from ._emit import detected
 from ._http import Deadline, get_json
+from ._reply import Fields
+from ._urls import parse_endpoint
 from .container import container_facts
 
 _logger = logging.getLogger(__name__)
@@ -59,49 +59,49 @@ def split_image(image: str) -> tuple[str, str | None]:
     return name, None if "@" in image else "latest"
 
 
-def _log_attributes(container: Mapping[str, Any], partition: str, region: str, account: str) -> dict[str, object]:
-    if container.get("LogDriver") != "awslogs":
+def _log_attributes(container: Fields, partition: str, region: str, account: str) -> dict[str, object]:
+    if container.text("LogDriver") != "awslogs":
         return {}
-    options = container.get("LogOptions") or {}
-    group = options.get("awslogs-group")
-    if not isinstance(group, str) or not group:
+    options = container.object("LogOptions")
+    group = options.text("awslogs-group")
+    if not group:
         return {}
-    region = options.get("awslogs-region") or region
+    region = options.text("awslogs-region") or region
     group_arn = f"arn:{partition}:logs:{region}:{account}:log-group:{group}"
     found: dict[str, object] = {aws.AWS_LOG_GROUP_NAMES: [group], aws.AWS_LOG_GROUP_ARNS: [f"{group_arn}:*"]}
-    stream = options.get("awslogs-stream")
-    if isinstance(stream, str) and stream:
+    stream = options.text("awslogs-stream")
+    if stream:
         found[aws.AWS_LOG_STREAM_NAMES] = [stream]
         found[aws.AWS_LOG_STREAM_ARNS] = [f"{group_arn}:log-stream:{stream}"]
     return found
 
 
-def ecs_attributes(container: Mapping[str, Any], task: Mapping[str, Any]) -> dict[str, object]:
+def ecs_attributes(container: Fields, task: Fields) -> dict[str, object]:
     """The semantic-convention attributes of one container and its task (metadata v4 or v3)."""
-    task_arn = str(task.get("TaskARN") or container.get("Labels", {}).get("com.amazonaws.ecs.task-arn") or "")
-    container_arn = str(container.get("ContainerARN") or "")
+    task_arn = task.text("TaskARN") or container.object("Labels").text("com.amazonaws.ecs.task-arn") or ""
+    container_arn = container.text("ContainerARN") or ""
     arn_parts = parse_arn(task_arn) or parse_arn(container_arn)
     found: dict[str, object] = {
         aws.AWS_ECS_TASK_ARN: task_arn or None,
         aws.AWS_ECS_TASK_ID: task_arn.rsplit("/", 1)[-1] if "/" in task_arn else None,
-        aws.AWS_ECS_TASK_FAMILY: task.get("Family"),
-        aws.AWS_ECS_TASK_REVISION: str(task["Revision"]) if task.get("Revision") is not None else None,
+        aws.AWS_ECS_TASK_FAMILY: task.text("Family"),
+        aws.AWS_ECS_TASK_REVISION: task.label("Revision"),
         aws.AWS_ECS_CONTAINER_ARN: container_arn or None,
         CLOUD_RESOURCE_ID: container_arn or None,
-        CLOUD_AVAILABILITY_ZONE: task.get("AvailabilityZone"),
-        CONTAINER_ID: container.get("DockerId"),
-        CONTAINER_NAME: container.get("DockerName") or container.get("Name"),
+        CLOUD_AVAILABILITY_ZONE: task.text("AvailabilityZone"),
+        CONTAINER_ID: container.text("DockerId"),
+        CONTAINER_NAME: container.text("DockerName") or container.text("Name"),
     }
-    launch_type = str(task.get("LaunchType") or "").lower()
+    launch_type = (task.text("LaunchType") or "").lower()
     if launch_type in ("ec2", "fargate"):
         found[aws.AWS_ECS_LAUNCHTYPE] = launch_type
-    image = container.get("Image")
-    if isinstance(image, str) and image:
+    image = container.text("Image")
+    if image:
         name, tag = split_image(image)
         found[CONTAINER_IMAGE_NAME] = name
         if tag:
             found[CONTAINER_IMAGE_TAGS] = [tag]
-    cluster = str(task.get("Cluster") or "")
+    cluster = task.text("Cluster") or ""
     if arn_parts:
         partition, region, account = arn_parts
         found[CLOUD_REGION] = region
@@ -123,22 +123,37 @@ class AwsEcsDetector(NetworkDetector):
         uri = _signals.ecs_metadata_uri(self.environ)
         if not uri:
             return Resource.get_empty()
-        found: dict[str, object] = {
+        variable = (
+            "ECS_CONTAINER_METADATA_URI_V4"
+            if self.environ.get("ECS_CONTAINER_METADATA_URI_V4")
+            else ("ECS_CONTAINER_METADATA_URI")
+        )
+        found = self.partial = {
             CLOUD_PROVIDER: CloudProviderValues.AWS.value,
             CLOUD_PLATFORM: CloudPlatformValues.AWS_ECS.value,
+            CONTAINER_ID: container_facts(self.root).container_id,
         }
-        uri = uri.rstrip("/")
-        container = get_json(uri, deadline=deadline)
-        task = get_json(f"{uri}/task", deadline=deadline) if container.ok else container
+        endpoint = parse_endpoint(uri)
+        if isinstance(endpoint, str):
+            _logger.warning(
+                "AWS ECS: %s is not a usable endpoint (%s); reported what the local files say", variable, endpoint
+            )
+            return detected(found)
+        base = f"{endpoint.safe}{endpoint.path.rstrip('/')}"
+        container = get_json(base, deadline=deadline)
+        task = get_json(f"{base}/task", deadline=deadline) if container.ok else container
         if container.ok and task.ok and isinstance(container.document, dict) and isinstance(task.document, dict):
-            found.update(ecs_attributes(container.document, task.document))
+            container_fields = Fields(container.document, "AWS ECS container metadata")
+            task_fields = Fields(task.document, "AWS ECS task metadata")
+            found.update({key: value for key, value in ecs_attributes(container_fields, task_fields).items() if value})
+            container_fields.report(_logger)
+            task_fields.report(_logger)
         else:
             problem = container.problem or task.problem or "the reply is not a JSON object"
             _logger.warning(
-                "AWS ECS: the task metadata endpoint (from ECS_CONTAINER_METADATA_URI%s) failed: %s; "
-                "reported what the local files say",
-                "_V4" if self.environ.get("ECS_CONTAINER_METADATA_URI_V4") else "",
+                "AWS ECS: the task metadata endpoint (%s, from %s) failed: %s; reported what the local files say",
+                endpoint.safe,
+                variable,
                 problem,
             )
-            found[CONTAINER_ID] = container_facts(self.root).container_id
         return detected(found)

@@ -32,7 +32,9 @@ from .._settings import warn_once
 from . import _signals
 from ._base import NetworkDetector
 from ._emit import detected
+from ._environ import whole_number
 from ._http import Deadline, get_text
+from ._urls import parse_endpoint
 
 _logger = logging.getLogger(__name__)
 
@@ -106,6 +108,7 @@ class GcpCloudRunDetector(NetworkDetector):
         if kind == "job":
             found[gcp.GCP_CLOUD_RUN_JOB_EXECUTION] = environ.get("CLOUD_RUN_EXECUTION", "").strip()
             found[gcp.GCP_CLOUD_RUN_JOB_TASK_INDEX] = self._task_index()
+        self.partial = dict(found)
         found.update(self._metadata(deadline))
         project, region = found.get(CLOUD_ACCOUNT_ID), found.get(CLOUD_REGION)
         if project and region:
@@ -113,30 +116,56 @@ class GcpCloudRunDetector(NetworkDetector):
         return detected(found)
 
     def _task_index(self) -> int | None:
-        text = self.environ.get("CLOUD_RUN_TASK_INDEX", "").strip()
-        if text.isdigit():
-            return int(text)
-        if text:
-            warn_once(("CLOUD_RUN_TASK_INDEX", text), "CLOUD_RUN_TASK_INDEX is not a whole number; left it out")
-        return None
+        return whole_number(self.environ, "CLOUD_RUN_TASK_INDEX", what=gcp.GCP_CLOUD_RUN_JOB_TASK_INDEX)
 
     def _metadata(self, deadline: Deadline) -> dict[str, object]:
-        host = self.environ.get("GCE_METADATA_HOST", "").strip() or DEFAULT_METADATA_HOST
-        base = f"http://{host}/computeMetadata/v1/"
+        base = metadata_base(self.environ)
+        if base is None:
+            return {}
         found: dict[str, object] = {}
+        failed: list[str] = []
+        problem = ""
+        # Each path on its own: one that is missing (a 404 for instance/zone)
+        # must not lose the others.
         for path, attribute in _METADATA:
-            response = get_text(base + path, deadline=deadline, headers=dict([_FLAVOR]), require_header=_FLAVOR)
-            if not response.ok:
-                _logger.warning(
-                    "Google Cloud Run: the metadata server at %s did not answer %s (%s); "
-                    "reported what the environment says",
-                    host,
-                    path,
-                    response.problem,
-                )
-                break
+            response = get_text(
+                f"{base}/computeMetadata/v1/{path}", deadline=deadline, headers=dict([_FLAVOR]), require_header=_FLAVOR
+            )
+            if not response.ok or not response.document:
+                failed.append(path)
+                problem = problem or response.problem or "an empty reply"
+                if not response.http_error:
+                    break  # no server, no time left, or not the metadata server: asking on is pointless
+                continue
             value = str(response.document)
             found[attribute] = (
                 value.rsplit("/", 1)[-1] if attribute in (CLOUD_REGION, CLOUD_AVAILABILITY_ZONE) else value
             )
+            self.partial[attribute] = found[attribute]
+        if failed:
+            _logger.warning(
+                "Google Cloud: the metadata server at %s did not answer %s (%s); reported what it did answer "
+                "and what the environment says",
+                base,
+                ", ".join(failed),
+                problem,
+            )
         return found
+
+
+def metadata_base(environ: Mapping[str, str]) -> str | None:
+    """``http://host[:port]`` of the metadata server (``GCE_METADATA_HOST``, else the link-local address).
+
+    A malformed ``GCE_METADATA_HOST`` is one warning (never quoting it: it may
+    carry credentials) and no request.
+    """
+    text = environ.get("GCE_METADATA_HOST", "").strip() or DEFAULT_METADATA_HOST
+    endpoint = parse_endpoint(f"http://{text}")
+    if isinstance(endpoint, str) or endpoint.path != "/":
+        warn_once(
+            ("GCE_METADATA_HOST", "endpoint"),
+            "GCE_METADATA_HOST is not host[:port] (%s); skipped the metadata server",
+            endpoint if isinstance(endpoint, str) else "it has a path",
+        )
+        return None
+    return endpoint.safe

@@ -20,8 +20,9 @@ is "not allowed": one warning, no retry.
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 from urllib.parse import quote
 
 from opentelemetry.sdk.resources import Resource
@@ -38,6 +39,8 @@ from ._base import NetworkDetector
 from ._emit import detected
 from ._files import read_text, under_root
 from ._http import Deadline, Response, get_json
+from ._reply import Fields, report
+from ._urls import split_host_port
 from .container import container_facts
 
 if TYPE_CHECKING:
@@ -48,6 +51,9 @@ _logger = logging.getLogger(__name__)
 SERVICE_ACCOUNT = _signals.SERVICE_ACCOUNT
 _HOSTS_MARKER = _signals.KUBERNETES_HOSTS_MARKER
 _MAX_HOSTNAME = 63
+# A bearer token as Kubernetes issues them (a JWT or a legacy token): visible
+# ASCII on one line. Anything else would corrupt the request header.
+_TOKEN = re.compile(r"[\x21-\x7e]{1,16384}")
 
 # Each attribute's downward-API variables, most specific first.
 ENVIRONMENT_VARIABLES: Mapping[str, tuple[str, ...]] = {
@@ -78,10 +84,9 @@ def _first(environ: Mapping[str, str], names: tuple[str, ...]) -> str | None:
     return None
 
 
-def _controller(document: Any) -> Mapping[str, Any] | None:
-    references = (document.get("metadata") or {}).get("ownerReferences") or []
-    for reference in references:
-        if isinstance(reference, dict) and reference.get("controller"):
+def _controller(document: Fields) -> Fields | None:
+    for reference in document.object("metadata").objects("ownerReferences"):
+        if reference.flag("controller"):
             return reference
     return None
 
@@ -98,30 +103,33 @@ def aws_instance_id(provider_id: str) -> str | None:
 class _Api:
     """The few GETs the detector makes; remembers what it was not allowed to read."""
 
-    def __init__(self, base: str, token_path: str, tls: ssl.SSLContext, deadline: Deadline) -> None:
+    def __init__(self, base: str, root: str, token_path: str, tls: ssl.SSLContext, deadline: Deadline) -> None:
         self._base = base
+        self._root = root
         self._token_path = token_path
         self._tls = tls
         self._deadline = deadline
         self.denied: list[str] = []
         self.failure: str | None = None
+        # Fields of an unexpected type in any reply, reported in one warning.
+        self.problems: list[str] = []
 
-    def get(self, path: str, what: str) -> Any:
+    def get(self, path: str, what: str) -> Fields | None:  # noqa: PLR0911 - one return per refusal
         if self.failure:
             return None
-        try:
-            with open(self._token_path, encoding="utf-8") as handle:
-                token = handle.read().strip()
-        except OSError:
+        # Read afresh for every request (tokens rotate), through the one file reader.
+        token = (read_text(self._root, self._token_path, limit=16384) or "").strip()
+        if not token:
             self.failure = "the service account token cannot be read"
+            return None
+        if not _TOKEN.fullmatch(token):
+            self.failure = "the service account token is not one line of visible ASCII characters"
             return None
         response: Response = get_json(
             self._base + path,
             deadline=self._deadline,
             headers={"Authorization": f"Bearer {token}"},
             tls=self._tls,
-            connect_timeout=0.5,
-            read_timeout=2.0,
         )
         if response.status == 401:
             self.failure = "the API server rejected the service account token (HTTP 401)"
@@ -133,7 +141,7 @@ class _Api:
             if response.status != 404:
                 self.failure = f"GET {path.split('?', maxsplit=1)[0]} failed: {response.problem or 'not a JSON object'}"
             return None
-        return response.document
+        return Fields(response.document, "Kubernetes API", _problems=self.problems)
 
 
 class KubernetesDetector(NetworkDetector):
@@ -174,24 +182,35 @@ class KubernetesDetector(NetworkDetector):
 
     def _from_api(self, known: Mapping[str, object], deadline: Deadline) -> dict[str, object]:
         host = self.environ.get("KUBERNETES_SERVICE_HOST", "").strip()
-        port = self.environ.get("KUBERNETES_SERVICE_PORT", "443").strip() or "443"
-        import ssl  # noqa: PLC0415 - only with the API enabled; ssl is slow to import
-
-        ca_file = under_root(self.root, f"{SERVICE_ACCOUNT}/ca.crt")
         if not host:
             _logger.warning("RESOURCE_IDENTITY_K8S_API is true but KUBERNETES_SERVICE_HOST is not set; skipped the API")
             return {}
+        port = self.environ.get("KUBERNETES_SERVICE_PORT", "").strip() or "443"
+        address = split_host_port(f"[{host}]:{port}" if ":" in host else f"{host}:{port}", 443)
+        if isinstance(address, str):
+            _logger.warning(
+                "RESOURCE_IDENTITY_K8S_API is true but KUBERNETES_SERVICE_HOST/KUBERNETES_SERVICE_PORT are not "
+                "a host and port (%s); skipped the API",
+                address,
+            )
+            return {}
+        import ssl  # noqa: PLC0415 - only with the API enabled; ssl is slow to import
+
+        ca_file = f"{SERVICE_ACCOUNT}/ca.crt"
+        ca = read_text(self.root, ca_file, limit=1024 * 1024, whole=True)
         try:
-            tls = ssl.create_default_context(cafile=ca_file)
-        except (OSError, ssl.SSLError):
+            if not ca:
+                raise ValueError(ca_file)
+            tls = ssl.create_default_context(cadata=ca)
+        except (OSError, ssl.SSLError, ValueError):
             _logger.warning(
                 "RESOURCE_IDENTITY_K8S_API is true but the service account CA %s cannot be used; "
                 "mount the service account token (automountServiceAccountToken: true)",
-                ca_file,
+                under_root(self.root, ca_file),
             )
             return {}
-        base = f"https://[{host}]:{port}" if ":" in host else f"https://{host}:{port}"
-        api = _Api(base, under_root(self.root, f"{SERVICE_ACCOUNT}/token"), tls, deadline)
+        host_part = f"[{address[0]}]" if ":" in address[0] else address[0]
+        api = _Api(f"https://{host_part}:{address[1]}", self.root, f"{SERVICE_ACCOUNT}/token", tls, deadline)
         found = self._query(api, known)
         if api.failure:
             _logger.warning("Kubernetes API: %s; kept what was found without it", api.failure)
@@ -201,6 +220,8 @@ class KubernetesDetector(NetworkDetector):
                 "or unset RESOURCE_IDENTITY_K8S_API",
                 ", ".join(api.denied),
             )
+        if api.problems:
+            report(_logger, "Kubernetes API", api.problems)
         return found
 
     def _query(self, api: _Api, known: Mapping[str, object]) -> dict[str, object]:
@@ -210,35 +231,37 @@ class KubernetesDetector(NetworkDetector):
         if namespace and pod_name:
             pod = api.get(f"/api/v1/namespaces/{quote(str(namespace))}/pods/{quote(str(pod_name))}", "pods")
             if pod is not None:
-                metadata = pod.get("metadata") or {}
-                found[k8s.K8S_POD_UID] = metadata.get("uid")
-                node_name = node_name or (pod.get("spec") or {}).get("nodeName")
+                found[k8s.K8S_POD_UID] = pod.object("metadata").text("uid")
+                node_name = node_name or pod.object("spec").text("nodeName")
                 found[k8s.K8S_NODE_NAME] = node_name
                 found.update(self._owners(api, str(namespace), _controller(pod)))
         if node_name:
             node = api.get(f"/api/v1/nodes/{quote(str(node_name))}", "nodes")
             if node is not None:
-                found[k8s.K8S_NODE_UID] = (node.get("metadata") or {}).get("uid")
-                found[HOST_ID] = aws_instance_id(str((node.get("spec") or {}).get("providerID") or ""))
-                labels = (node.get("metadata") or {}).get("labels") or {}
-                found[CLOUD_REGION] = labels.get("topology.kubernetes.io/region")
-                found[CLOUD_AVAILABILITY_ZONE] = labels.get("topology.kubernetes.io/zone")
+                metadata = node.object("metadata")
+                found[k8s.K8S_NODE_UID] = metadata.text("uid")
+                found[HOST_ID] = aws_instance_id(node.object("spec").text("providerID") or "")
+                labels = metadata.object("labels")
+                found[CLOUD_REGION] = labels.text("topology.kubernetes.io/region")
+                found[CLOUD_AVAILABILITY_ZONE] = labels.text("topology.kubernetes.io/zone")
         cluster = api.get("/api/v1/namespaces/kube-system", "namespaces")
         if cluster is not None:
-            found[k8s.K8S_CLUSTER_UID] = (cluster.get("metadata") or {}).get("uid")
+            found[k8s.K8S_CLUSTER_UID] = cluster.object("metadata").text("uid")
         return {key: value for key, value in found.items() if isinstance(value, str) and value}
 
-    def _owners(self, api: _Api, namespace: str, owner: Mapping[str, Any] | None) -> dict[str, object]:
+    def _owners(self, api: _Api, namespace: str, owner: Fields | None) -> dict[str, object]:
         found: dict[str, object] = {}
         # At most two hops: ReplicaSet→Deployment, Job→CronJob.
         for _ in range(2):
-            if owner is None or owner.get("kind") not in _OWNERS:
+            kind = owner.text("kind") if owner is not None else None
+            if owner is None or kind not in _OWNERS:
                 break
-            path, name_key, uid_key = _OWNERS[str(owner["kind"])]
-            found[name_key], found[uid_key] = owner.get("name"), owner.get("uid")
-            if path is None:
+            path, name_key, uid_key = _OWNERS[kind]
+            name = owner.text("name")
+            found[name_key], found[uid_key] = name, owner.text("uid")
+            if path is None or not name:
                 break
             plural = path.split("/")[-2]
-            document = api.get(path.format(ns=quote(namespace), name=quote(str(owner.get("name")))), plural)
+            document = api.get(path.format(ns=quote(namespace), name=quote(name)), plural)
             owner = _controller(document) if document is not None else None
         return found
