@@ -164,14 +164,16 @@ def test_a_github_pull_request_without_its_event_file_keeps_the_rest(tmp_path: P
     environ = load_env("cicd/github-actions-pull-request.env")
     attributes = dict(CicdDetector(environ=environ, root=tmp_path).detect().attributes)
     assert attributes["vcs.ref.head.name"] == "feature/rounding-fix"
-    assert attributes["vcs.ref.head.revision"] == environ["GITHUB_SHA"]
+    # GITHUB_SHA is the synthetic merge commit: never reported as the head revision.
+    assert "vcs.ref.head.revision" not in attributes
 
 
 def test_a_garbage_event_file_is_ignored(tmp_path: Path) -> None:
     environ = load_env("cicd/github-actions-pull-request.env")
     root = make_root(tmp_path, {environ["GITHUB_EVENT_PATH"]: "{not json"})
     attributes = dict(CicdDetector(environ=environ, root=root).detect().attributes)
-    assert attributes["vcs.ref.head.revision"] == environ["GITHUB_SHA"]
+    assert "vcs.ref.head.revision" not in attributes
+    assert attributes["vcs.ref.head.name"] == "feature/rounding-fix"
 
 
 @pytest.mark.parametrize("environ", [{}, {"CI": "true"}, {"GITHUB_ACTIONS": "false"}])

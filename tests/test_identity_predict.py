@@ -111,8 +111,14 @@ def test_bad_input_says_what_to_fix() -> None:
         predict({}, ruleset="nope")
     with pytest.raises(TypeError, match="Resource or a mapping"):
         predict(["not", "a", "mapping"])  # type: ignore[arg-type]
-    with pytest.raises(TypeError, match="is not an attribute value"):
-        predict({"k": {"nested": 1}})
+
+
+
+def test_values_that_are_not_attribute_values_are_left_out() -> None:
+    # An SDK Resource accepts None and mapping values; predict() treats them as absent.
+    plain = predict({"service.name": "shop"})
+    assert predict({"service.name": "shop", "k": {"nested": 1}, "n": None, "s": {1, 2}}) == plain
+    assert predict(Resource({"service.name": "shop", "k": None})) == plain
 
 
 def test_identity_is_a_frozen_value() -> None:

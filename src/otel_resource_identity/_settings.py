@@ -11,17 +11,18 @@ from __future__ import annotations
 import logging
 import os
 import re
-import threading
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Generic, TypeVar
+
+from ._locks import ForkSafeLock
 
 _logger = logging.getLogger("otel_resource_identity")
 
 T = TypeVar("T")
 
 _warned: set[tuple[str, str]] = set()
-_warned_lock = threading.Lock()
+_warned_lock = ForkSafeLock()
 
 
 def warn_once(key: tuple[str, str], message: str, *args: object) -> None:

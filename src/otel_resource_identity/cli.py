@@ -14,6 +14,7 @@ from .detection import DetectionReport, run_detection
 from .entities.flag import entity_merge_enabled
 from .entities.resource import entities_of, entity_to_dict
 from .entities.wire import entity_refs
+from .identity.encoding import is_attribute_value
 from .identity.engine import Alternatives, ResourceIdentity, Verdict, coalesce, explain
 from .identity.rulesets import RULESETS
 
@@ -146,20 +147,31 @@ def _read_attributes(source: str) -> dict[str, object]:
     return document
 
 
+def _checked(attributes: dict[str, object], source: str) -> dict[str, object]:
+    for key, value in attributes.items():
+        if not is_attribute_value(value):
+            kind = "null" if value is None else type(value).__name__
+            raise UsageError(
+                f"{source}: {key!r} holds {kind}, which is not an attribute value "
+                "(a string, number, boolean, or a list of them)"
+            )
+    return attributes
+
+
 def _attribute_set(argument: str) -> dict[str, object]:
     """A file of JSON attributes, or inline KEY=VALUE pairs separated by commas."""
     if argument == "-" or os.path.exists(argument) or "=" not in argument:
-        return _read_attributes(argument)
-    return dict(_parse_pair(pair) for pair in argument.split(",") if pair)
+        return _checked(_read_attributes(argument), argument)
+    return _checked(dict(_parse_pair(pair) for pair in argument.split(",") if pair), "the attributes")
 
 
 def _predict(arguments: argparse.Namespace) -> int:
     if arguments.json and arguments.pairs:
         raise UsageError("give KEY=VALUE pairs or --json FILE, not both")
     if arguments.json:
-        attributes = _read_attributes(arguments.json)
+        attributes = _checked(_read_attributes(arguments.json), arguments.json)
     elif arguments.pairs:
-        attributes = dict(_parse_pair(pair) for pair in arguments.pairs)
+        attributes = _checked(dict(_parse_pair(pair) for pair in arguments.pairs), "the attributes")
     else:
         raise UsageError("give the attributes as KEY=VALUE pairs, or --json FILE")
     identity, verdicts = explain(attributes, ruleset=arguments.ruleset)

@@ -8,7 +8,7 @@ application: a failure is logged once and the telemetry goes on unstamped.
 
 from __future__ import annotations
 
-import threading
+import weakref
 from collections.abc import Mapping
 
 from opentelemetry.context import Context
@@ -25,29 +25,43 @@ def _warn(signal: str, problem: Exception) -> None:
 
 
 class _Stamps:
-    """The values to stamp, per resource: computed once, then only looked up."""
+    """The values to stamp, per resource: computed once, then only looked up.
+
+    Resources are held weakly: a process that builds many short-lived
+    providers does not keep their resources (or their entries) alive. No lock:
+    each update is one dict assignment or one tuple swap, atomic under the
+    GIL, and two threads computing the same values at once agree.
+    """
 
     def __init__(self, prefix: str | None, ruleset: str | None) -> None:
         self._prefix = prefix
         self._ruleset = ruleset
-        self._by_resource: dict[int, tuple[Resource, Mapping[str, str]]] = {}
+        self._by_resource: dict[int, tuple[weakref.ref[Resource], Mapping[str, str]]] = {}
         # A provider has one resource: the last one answers almost every call
         # with one identity check (a tuple, so that it is swapped atomically).
-        self._last: tuple[Resource | None, Mapping[str, str]] = (None, {})
-        self._lock = threading.Lock()
+        self._last: tuple[weakref.ref[Resource] | None, Mapping[str, str]] = (None, {})
 
     def for_resource(self, resource: Resource) -> Mapping[str, str]:
-        last = self._last
-        if last[0] is resource:
-            return last[1]
-        known = self._by_resource.get(id(resource))
-        if known is not None and known[0] is resource:
+        last_ref, last_values = self._last
+        if last_ref is not None and last_ref() is resource:
+            return last_values
+        key = id(resource)
+        known = self._by_resource.get(key)
+        if known is not None and known[0]() is resource:
+            self._last = known
             return known[1]
         values = identity_attributes(resource, prefix=self._prefix, ruleset=self._ruleset)
-        with self._lock:
-            # The resource is kept with its values, so its id() cannot be reused by another.
-            self._by_resource[id(resource)] = (resource, values)
-            self._last = (resource, values)
+        entries = self._by_resource
+
+        def forget(_: weakref.ref[Resource]) -> None:
+            # Only this resource's entry: its id() may already belong to a newer one.
+            entry = entries.get(key)
+            if entry is not None and entry[0]() is None:
+                entries.pop(key, None)
+
+        entry = (weakref.ref(resource, forget), values)
+        entries[key] = entry
+        self._last = entry
         return values
 
 

@@ -75,11 +75,11 @@ class Fields:
         """A string, or a whole number written as one (metadata versions come both ways)."""
         value = self._data.get(key)
         if isinstance(value, int) and not isinstance(value, bool):
-            return str(value) if _INT64[0] <= value <= _INT64[1] else self._noted(key, value, "an int64")
+            if _INT64[0] <= value <= _INT64[1]:
+                return str(value)
+            self._note(self._key(key), value, "a number in the int64 range")
+            return None
         return self.text(key)
-
-    def _noted(self, key: str, value: object, wanted: str) -> None:
-        self._note(self._key(key), value, wanted)
 
     def flag(self, key: str) -> bool | None:
         value = self._data.get(key)

@@ -88,7 +88,11 @@ def aws_ecs(environ: Mapping[str, str], root: str) -> bool:
 
 
 def aws_lambda(environ: Mapping[str, str], root: str) -> bool:
-    # Vercel functions run on Lambda but are Vercel's.
+    # Vercel functions run on Lambda but are Vercel's. AWS_EXECUTION_ENV names
+    # the ECS launch types (AWS_ECS_FARGATE, AWS_ECS_EC2) in ECS tasks: a task
+    # that sets AWS_LAMBDA_FUNCTION_NAME (to call a function, say) is not one.
+    if environ.get("AWS_EXECUTION_ENV", "").strip().upper().startswith("AWS_ECS_"):
+        return False
     return _set(environ, "AWS_LAMBDA_FUNCTION_NAME") and not _set(environ, "VERCEL")
 
 

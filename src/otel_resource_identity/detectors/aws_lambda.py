@@ -27,10 +27,10 @@ from opentelemetry.semconv._incubating.attributes.cloud_attributes import (
     CloudProviderValues,
 )
 
-from .._settings import warn_once
 from . import _signals
 from ._base import BaseDetector
 from ._emit import detected
+from ._environ import INT64_MAX, whole_number
 from ._files import read_text, under_root
 
 ACCOUNT_ID_FILE = "/tmp/.otel-aws-account-id"
@@ -98,13 +98,10 @@ class AwsLambdaDetector(BaseDetector):
         return detected(found)
 
     def _memory_bytes(self) -> int | None:
-        text = self.environ.get("AWS_LAMBDA_FUNCTION_MEMORY_SIZE", "").strip()
-        if not text:
-            return None
-        if not text.isdigit():
-            warn_once(
-                ("AWS_LAMBDA_FUNCTION_MEMORY_SIZE", text),
-                "AWS_LAMBDA_FUNCTION_MEMORY_SIZE is not a whole number of megabytes; left faas.max_memory out",
-            )
-            return None
-        return int(text) * _MEBIBYTE
+        megabytes = whole_number(
+            self.environ,
+            "AWS_LAMBDA_FUNCTION_MEMORY_SIZE",
+            maximum=INT64_MAX // _MEBIBYTE,
+            what=faas.FAAS_MAX_MEMORY,
+        )
+        return None if megabytes is None else megabytes * _MEBIBYTE

@@ -15,26 +15,34 @@ not the synthetic merge ref.
 
 from __future__ import annotations
 
-import json
+import logging
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from urllib.parse import urlsplit, urlunsplit
 
 from opentelemetry.sdk.resources import Resource
 from opentelemetry.semconv._incubating.attributes import cicd_attributes as cicd
 from opentelemetry.semconv._incubating.attributes import vcs_attributes as vcs
 
+from .._settings import warn_once
 from . import _signals
 from ._base import BaseDetector
 from ._emit import detected
 from ._files import read_text
+from ._http import parse_json
+from ._reply import Fields
+from ._urls import parse_endpoint, strip_credentials
+
+_logger = logging.getLogger(__name__)
 
 Source = tuple[str, ...]
 Extras = Callable[[Mapping[str, str], str], dict[str, object]]
 
 # Pseudo-attribute: a tag name, which becomes vcs.ref.head.name with type "tag".
 HEAD_TAG = "head.tag"
+# A value from an extras function that removes what the table found (the merge
+# commit of a pull request whose head commit is unknown).
+DROP = object()
 
 P_NAME, P_RUN, P_RUN_URL = cicd.CICD_PIPELINE_NAME, cicd.CICD_PIPELINE_RUN_ID, cicd.CICD_PIPELINE_RUN_URL_FULL
 T_NAME, T_RUN, T_RUN_URL = (
@@ -80,18 +88,27 @@ def resolve(source: Source, environ: Mapping[str, str]) -> str | None:
 def repository_url(text: str) -> str | None:
     """A canonical https repository URL: no credentials, no ``.git``, scp and ssh forms converted."""
     text = text.strip()
-    scp = re.fullmatch(r"(?:[^@/]+@)?([^:/]+):(?!//)(.+)", text)
-    if scp and "://" not in text:
-        text = f"https://{scp.group(1)}/{scp.group(2)}"
-    parts = urlsplit(text)
-    if parts.scheme not in ("http", "https", "ssh", "git") or not parts.hostname:
+    if "://" not in text:
+        # "user:password@host/path" is a URL without its scheme (the colon comes
+        # before the '@'); "[user@]host:path" is git's scp form.
+        at, colon = text.find("@"), text.find(":")
+        if 0 <= colon < at:
+            text = "https://" + text
+        elif scp := re.fullmatch(r"(?:[^@/:]+@)?([^:/@]+):(?!//)(.+)", text):
+            text = f"https://{scp.group(1)}/{scp.group(2)}"
+    text = strip_credentials(text)
+    scheme = text.partition("://")[0].lower()
+    if scheme not in ("http", "https", "ssh", "git"):
         return None
-    host = parts.hostname
-    if parts.port and parts.scheme in ("http", "https"):
-        host = f"{host}:{parts.port}"
-    path = parts.path.rstrip("/")
-    path = path.removesuffix(".git")
-    return urlunsplit(("https", host, path, "", ""))
+    endpoint = parse_endpoint("https" + text[len(scheme) :])
+    if isinstance(endpoint, str):
+        return None
+    # An ssh or git URL's port says nothing about the web address.
+    host = endpoint.host_header if scheme in ("http", "https") else endpoint.host
+    if scheme == "http" and endpoint.port == 80:
+        host = endpoint.host
+    path = endpoint.path.split("?", 1)[0].rstrip("/").removesuffix(".git")
+    return f"https://{host}{path}"
 
 
 def ref_name(text: str) -> tuple[str, str] | None:
@@ -106,22 +123,29 @@ def ref_name(text: str) -> tuple[str, str] | None:
     return (name, vcs.VcsRefHeadTypeValues.BRANCH.value) if name else None
 
 
+# GitHub caps webhook payloads at 25 MB; event files on runners are that size at most.
+_EVENT_FILE_LIMIT = 25 * 1024 * 1024
+
+
 def _github_pull_request(environ: Mapping[str, str], root: str) -> dict[str, object]:
     # On pull_request events GITHUB_SHA is the synthetic merge commit; the
-    # event payload holds the real head commit and the PR number.
+    # event payload holds the real head commit and the PR number. When the
+    # payload cannot be used, no head revision is reported rather than the
+    # merge commit.
     if environ.get("GITHUB_EVENT_NAME") not in ("pull_request", "pull_request_target"):
         return {}
     path = environ.get("GITHUB_EVENT_PATH", "").strip()
-    text = read_text(root, path) if path else None
+    text = read_text(root, path, limit=_EVENT_FILE_LIMIT, whole=True) if path else None
     try:
-        event = json.loads(text) if text else {}
+        event = Fields(parse_json(text) if text else {}, "GitHub Actions event file (GITHUB_EVENT_PATH)")
     except ValueError:
-        return {}
-    pull_request = event.get("pull_request") if isinstance(event, dict) else None
-    if not isinstance(pull_request, dict):
-        return {}
-    head = pull_request.get("head") or {}
-    return {REVISION: head.get("sha"), CHANGE: str(event.get("number") or pull_request.get("number") or "")}
+        event = Fields({}, "")
+        warn_once(("file", path), "GitHub Actions: the event file (GITHUB_EVENT_PATH) is not JSON; skipped it")
+    pull_request = event.object("pull_request")
+    head = pull_request.object("head").text("sha")
+    number = event.label("number") or pull_request.label("number")
+    event.report(_logger)
+    return {REVISION: head or DROP, CHANGE: number}
 
 
 def _jenkins(environ: Mapping[str, str], root: str) -> dict[str, object]:
@@ -155,7 +179,7 @@ def _teamcity(environ: Mapping[str, str], root: str) -> dict[str, object]:
     # The build properties file also holds the build's credentials: only the
     # named keys are taken from it.
     path = environ.get("TEAMCITY_BUILD_PROPERTIES_FILE", "").strip()
-    text = read_text(root, path) if path else None
+    text = read_text(root, path, limit=4 * 1024 * 1024) if path else None
     if not text:
         return {}
     values = _properties(text, {"teamcity.build.id", "teamcity.buildType.id", "teamcity.serverUrl", "agent.name"})
@@ -451,7 +475,11 @@ class CicdDetector(BaseDetector):
             return Resource.get_empty()
         found: dict[str, object] = {key: resolve(source, environ) for key, source in vendor.fields.items()}
         if vendor.extras is not None:
-            found.update({key: value for key, value in vendor.extras(environ, self.root).items() if value})
+            for key, value in vendor.extras(environ, self.root).items():
+                if value is DROP:
+                    found[key] = None
+                elif value:
+                    found[key] = value
         if vendor.provider:
             found[vcs.VCS_PROVIDER_NAME] = vendor.provider
         return detected(_normalised(found))

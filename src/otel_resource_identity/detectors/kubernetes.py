@@ -254,7 +254,7 @@ class KubernetesDetector(NetworkDetector):
         # At most two hops: ReplicaSet→Deployment, Job→CronJob.
         for _ in range(2):
             kind = owner.text("kind") if owner is not None else None
-            if owner is None or kind not in _OWNERS:
+            if owner is None or kind is None or kind not in _OWNERS:
                 break
             path, name_key, uid_key = _OWNERS[kind]
             name = owner.text("name")

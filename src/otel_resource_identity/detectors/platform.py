@@ -29,10 +29,12 @@ from opentelemetry.sdk import resources as sdk_resources
 from opentelemetry.sdk import version as sdk_version
 from opentelemetry.sdk.resources import Resource
 
+from .._locks import ForkSafeLock
 from .._settings import DETECTION_TIMEOUT, DETECTORS, STAMP, warn_once
 from ..entities.flag import entity_merge_enabled
 from . import _signals
 from ._base import BaseDetector, NetworkDetector
+from ._emit import detected
 from ._http import Deadline
 
 # Host and container facts are looked for everywhere, so their detectors are
@@ -89,7 +91,7 @@ class _Result:
 
 
 _cache: dict[tuple[object, ...], _Result] = {}
-_cache_lock = threading.Lock()
+_cache_lock = ForkSafeLock()
 
 
 def _combine(old: Resource, new: Resource) -> Resource:
@@ -165,7 +167,7 @@ class PlatformDetector(BaseDetector):
         network_deadline = Deadline(deadline.at - min(0.05, timeout / 10))
         environ = dict(self.environ)
         results: dict[str, DetectorRun] = {}
-        threads: list[tuple[str, threading.Thread]] = []
+        threads: list[tuple[str, threading.Thread, NetworkDetector]] = []
         selected = [entry for entry in PLATFORMS if entry[0] in names]
         for name, module, class_name, signal in selected:
             started = time.perf_counter()
@@ -181,19 +183,19 @@ class PlatformDetector(BaseDetector):
                     daemon=True,
                 )
                 thread.start()
-                threads.append((name, thread))
+                threads.append((name, thread, detector))
             else:
                 _run_one(name, detector, deadline, results, started)
-        for name, thread in threads:
+        for name, thread, detector in threads:
             thread.join(deadline.remaining())
             if thread.is_alive():
                 _logger.warning(
                     "Resource detection: %s did not finish within %.2f s (RESOURCE_IDENTITY_DETECTION_TIMEOUT); "
-                    "left it out",
+                    "kept what it knew without the network",
                     name,
                     timeout,
                 )
-                results[name] = DetectorRun(name, "timed out", timeout, Resource.get_empty())
+                results[name] = DetectorRun(name, "timed out", timeout, _partial(detector))
         resource = Resource.get_empty()
         runs = []
         for name, *_ in selected:
@@ -254,6 +256,14 @@ _SDK_DEFAULTS = Resource(
 )
 
 
+def _partial(detector: NetworkDetector) -> Resource:
+    """What a network detector that did not finish knew without the network (its ``partial``)."""
+    try:
+        return detected(dict(detector.partial))
+    except Exception:  # a detector still writing it on its thread; never into the app
+        return Resource.get_empty()
+
+
 def _run_one(
     name: str, detector: BaseDetector, deadline: Deadline, results: dict[str, DetectorRun], started: float
 ) -> None:
@@ -262,9 +272,15 @@ def _run_one(
             resource = detector.detect_within(deadline)
         else:
             resource = detector.detect()
-    except Exception:  # a bug in one detector must not take the others (or the app) down
-        _logger.exception("Resource detection: the %s detector failed; left it out", name)
-        results[name] = DetectorRun(name, "failed", time.perf_counter() - started, Resource.get_empty())
+    except Exception as problem:  # a bug in one detector must not take the others (or the app) down
+        _logger.warning(
+            "Resource detection: the %s detector failed (%s); kept what it knew without the network",
+            name,
+            type(problem).__name__,
+        )
+        _logger.debug("The %s detector's failure", name, exc_info=True)
+        partial = _partial(detector) if isinstance(detector, NetworkDetector) else Resource.get_empty()
+        results[name] = DetectorRun(name, "failed", time.perf_counter() - started, partial)
         return
     outcome = "detected" if resource.attributes else "not present"
     results.setdefault(name, DetectorRun(name, outcome, time.perf_counter() - started, resource))

@@ -11,16 +11,16 @@ from __future__ import annotations
 
 import functools
 import logging
-import threading
 from collections.abc import Mapping
 
 from opentelemetry.sdk.resources import Resource
 
+from .._locks import ForkSafeLock
 from .._settings import ENTITIES_ENABLED
 from .merge import _PLAIN_MERGE, merge
 
 _logger = logging.getLogger(__name__)
-_lock = threading.Lock()
+_lock = ForkSafeLock()
 
 
 @functools.wraps(_PLAIN_MERGE)

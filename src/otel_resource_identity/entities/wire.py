@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import importlib.machinery
 import sys
-import threading
 import types
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -29,6 +28,7 @@ from typing import Any
 
 from opentelemetry.sdk.resources import Resource
 
+from .._locks import ForkSafeLock
 from .._settings import warn_once
 from .model import Entity
 from .resource import entities_of
@@ -58,7 +58,7 @@ METRICS_ENCODER = Target(
 TARGETS = (RESOURCE_ENCODER, METRICS_ENCODER)
 _WATCHED = {module for target in TARGETS for module in (target.defined_in, *target.bound_in)}
 
-_lock = threading.RLock()
+_lock = ForkSafeLock(reentrant=True)
 _installed = False
 _originals: dict[str, Callable[..., Any]] = {}
 _wrappers: dict[str, Callable[..., Any]] = {}

@@ -37,6 +37,16 @@ def _text(value: str) -> bytes:
     return len(data).to_bytes(4, "big") + data
 
 
+_SCALARS = (str, bool, int, float, bytes)
+
+
+def is_attribute_value(value: object) -> bool:
+    """Whether ``value`` is one the encoding knows: a scalar, or a list or tuple of scalars."""
+    if isinstance(value, _SCALARS):
+        return True
+    return isinstance(value, (list, tuple)) and all(isinstance(item, _SCALARS) for item in value)
+
+
 def typed(value: object) -> bytes:  # noqa: PLR0911 - one return per value type, as the specification lists them
     """The typed encoding of one attribute value."""
     if isinstance(value, str):

@@ -51,6 +51,12 @@ class Verdict:
 
 
 def _attributes_of(resource_or_attributes: Resource | Mapping[str, object]) -> dict[str, object]:
+    """The attributes that take part in a prediction.
+
+    An SDK ``Resource`` can hold ``None`` and mapping values, which are not
+    OTLP attribute values: they are left out, exactly as if absent, so that a
+    prediction never fails on what the SDK accepted.
+    """
     attributes = (
         resource_or_attributes.attributes if isinstance(resource_or_attributes, Resource) else resource_or_attributes
     )
@@ -60,7 +66,8 @@ def _attributes_of(resource_or_attributes: Resource | Mapping[str, object]) -> d
     for key, value in attributes.items():
         if not isinstance(key, str):
             raise TypeError(f"attribute keys must be strings, got {key!r}")
-        found[key] = value
+        if type(value) is str or encoding.is_attribute_value(value):
+            found[key] = value
     return found
 
 
