@@ -6,6 +6,7 @@ own ``Resource.merge`` in place, so no test depends on another's order.
 
 from __future__ import annotations
 
+import ipaddress
 import os
 import subprocess
 import sys
@@ -17,6 +18,52 @@ import pytest
 from otel_resource_identity import disable_entity_merge
 
 ROOT = Path(__file__).resolve().parent.parent
+
+
+# The network guard: no test may make a detector (or anything else) reach an
+# address off this machine, link-local metadata addresses above all. An audit
+# hook sees every socket connect and name lookup in the test process; one to
+# elsewhere is refused at once (the code under test sees an OSError, as off
+# the network) and fails the test that made it.
+_off_machine: list[str] = []
+
+
+def _loopback(host: object) -> bool:
+    if not isinstance(host, str):
+        return True  # a Unix socket path or similar: not the network
+    if host in ("localhost", "") or host.endswith(".localhost"):
+        return True
+    try:
+        return ipaddress.ip_address(host.split("%", 1)[0]).is_loopback
+    except ValueError:
+        return False
+
+
+def _network_guard(event: str, arguments: tuple[object, ...]) -> None:
+    if event == "socket.connect":
+        address = arguments[1]
+        host = address[0] if isinstance(address, tuple) and address else address
+    elif event == "socket.getaddrinfo":
+        host = arguments[0]
+    else:
+        return
+    if isinstance(host, bytes):
+        host = host.decode("ascii", "replace")
+    if not _loopback(host):
+        _off_machine.append(f"{event} {host}")
+        raise ConnectionRefusedError(f"the test suite's network guard refused {event} to {host}")
+
+
+sys.addaudithook(_network_guard)
+
+
+@pytest.fixture(autouse=True)
+def _nothing_leaves_the_machine() -> Iterator[None]:
+    _off_machine.clear()
+    yield
+    tried = list(_off_machine)
+    _off_machine.clear()
+    assert not tried, f"the test tried to reach addresses off this machine: {tried}"
 
 
 @pytest.fixture(autouse=True)

@@ -113,7 +113,6 @@ def test_bad_input_says_what_to_fix() -> None:
         predict(["not", "a", "mapping"])  # type: ignore[arg-type]
 
 
-
 def test_values_that_are_not_attribute_values_are_left_out() -> None:
     # An SDK Resource accepts None and mapping values; predict() treats them as absent.
     plain = predict({"service.name": "shop"})

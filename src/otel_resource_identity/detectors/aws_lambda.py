@@ -27,6 +27,7 @@ from opentelemetry.semconv._incubating.attributes.cloud_attributes import (
     CloudProviderValues,
 )
 
+from .._settings import warn_once
 from . import _signals
 from ._base import BaseDetector
 from ._emit import detected
@@ -56,7 +57,11 @@ def _account_id(root: str) -> str | None:
     except OSError:
         text = read_text(root, ACCOUNT_ID_FILE, limit=64) or ""
     text = text.strip()
-    return text if _ACCOUNT.fullmatch(text) else None
+    if _ACCOUNT.fullmatch(text):
+        return text
+    if text or os.path.lexists(path):
+        warn_once(("file", path), "%s does not hold a 12-digit AWS account id; skipped it", path)
+    return None
 
 
 class AwsLambdaDetector(BaseDetector):

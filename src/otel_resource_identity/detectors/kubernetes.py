@@ -199,10 +199,10 @@ class KubernetesDetector(NetworkDetector):
         ca_file = f"{SERVICE_ACCOUNT}/ca.crt"
         ca = read_text(self.root, ca_file, limit=1024 * 1024, whole=True)
         try:
-            if not ca:
+            if not ca or not ca.isascii():
                 raise ValueError(ca_file)
             tls = ssl.create_default_context(cadata=ca)
-        except (OSError, ssl.SSLError, ValueError):
+        except (OSError, ssl.SSLError, ValueError, TypeError):
             _logger.warning(
                 "RESOURCE_IDENTITY_K8S_API is true but the service account CA %s cannot be used; "
                 "mount the service account token (automountServiceAccountToken: true)",
