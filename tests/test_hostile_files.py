@@ -71,11 +71,6 @@ def _binary(path: Path) -> None:
     path.write_bytes(bytes(range(256)) * 64 + b"\xff\xfe\xc0\x80")
 
 
-def _unreadable(path: Path) -> None:
-    path.write_text("x")
-    path.chmod(0)
-
-
 KINDS: dict[str, Callable[[Path], None]] = {
     "a FIFO": _fifo,
     "a device": _device,
@@ -131,17 +126,6 @@ def test_the_reader_itself_never_blocks_or_raises(kind: str, tmp_path: Path) -> 
         assert "\x00" not in text
     else:
         assert text is None
-
-
-def test_an_unreadable_file_is_one_warning(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
-    if os.geteuid() == 0:
-        pytest.skip("root reads files without permission bits")
-    _plant(tmp_path, "/f", "a FIFO")
-    target = tmp_path / "g"
-    _unreadable(target)
-    with caplog.at_level(logging.WARNING):
-        assert read_text(str(tmp_path), "/g") is None
-    assert "Permission denied" in caplog.text
 
 
 def test_a_path_with_nul_is_refused(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:

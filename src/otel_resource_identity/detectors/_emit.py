@@ -127,14 +127,18 @@ def attribute_value(key: str, value: object) -> object:  # noqa: PLR0911 - one r
     if isinstance(value, int):
         if _INT64[0] <= value <= _INT64[1]:
             return value
-        warn_once(("attribute", key), "The value found for %s is beyond the int64 range; left it out", key)
+        warn_once(
+            ("attribute", f"{key}={value}"[:256]), "The value found for %s is beyond the int64 range; left it out", key
+        )
         return None
     if isinstance(value, Sequence) and not isinstance(value, bytes | bytearray):
         items = [attribute_value(key, item) for item in value]
         kinds = {type(item) for item in items}
         if None not in kinds and len(kinds) <= 1 and not kinds & {list, tuple}:
             return items
-    warn_once(("attribute", key), "The value found for %s is not an attribute value; left it out", key)
+    warn_once(
+        ("attribute", f"{key}={value!r}"[:256]), "The value found for %s is not an attribute value; left it out", key
+    )
     return None
 
 

@@ -26,7 +26,7 @@ def whole_number(environ: Mapping[str, str], name: str, *, maximum: int = INT64_
         if value <= maximum:
             return value
     warn_once(
-        (name, "whole number"),
+        (name, text),
         "%s is not a whole number from 0 to %d; left %s out",
         name,
         maximum,

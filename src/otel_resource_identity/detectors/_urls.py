@@ -60,17 +60,21 @@ def _userinfo_end(rest: str) -> int | None:
 
 
 def strip_credentials(text: str) -> str:
-    """``text`` without the ``user:password@`` of its URL (unchanged when it has none)."""
-    if "@" not in text:
-        return text
-    scheme = _SCHEME.match(text)
-    if scheme is None:
-        return text
-    rest = text[scheme.end() :]
-    end = _userinfo_end(rest)
-    if end is None:
-        return text
-    return text[: scheme.end()] + rest[end + 1 :]
+    """``text`` without the ``user:password@`` of its URL (unchanged when it has none).
+
+    Repeated until nothing more looks like credentials, so that a password
+    holding ``@`` as well as ``/`` cannot leave a part of itself behind.
+    """
+    while "@" in text:
+        scheme = _SCHEME.match(text)
+        if scheme is None:
+            return text
+        rest = text[scheme.end() :]
+        end = _userinfo_end(rest)
+        if end is None:
+            return text
+        text = text[: scheme.end()] + rest[end + 1 :]
+    return text
 
 
 def valid_host(host: str) -> bool:

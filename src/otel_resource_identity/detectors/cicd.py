@@ -140,7 +140,9 @@ def _github_pull_request(environ: Mapping[str, str], root: str) -> dict[str, obj
         event = Fields(parse_json(text) if text else {}, "GitHub Actions event file (GITHUB_EVENT_PATH)")
     except ValueError:
         event = Fields({}, "")
-        warn_once(("file", path), "GitHub Actions: the event file (GITHUB_EVENT_PATH) is not JSON; skipped it")
+        warn_once(
+            ("file", f"{root}:{path}"), "GitHub Actions: the event file (GITHUB_EVENT_PATH) is not JSON; skipped it"
+        )
     pull_request = event.object("pull_request")
     head = pull_request.object("head").text("sha")
     number = event.label("number") or pull_request.label("number")

@@ -161,11 +161,14 @@ def metadata_base(environ: Mapping[str, str]) -> str | None:
     """
     text = environ.get("GCE_METADATA_HOST", "").strip() or DEFAULT_METADATA_HOST
     endpoint = parse_endpoint(f"http://{text}")
-    if isinstance(endpoint, str) or endpoint.path != "/":
+    problem = endpoint if isinstance(endpoint, str) else ""
+    if not problem and ("@" in text or endpoint.path != "/"):  # type: ignore[union-attr]
+        problem = "it holds credentials or a path"
+    if problem or isinstance(endpoint, str):
         warn_once(
-            ("GCE_METADATA_HOST", "endpoint"),
+            ("GCE_METADATA_HOST", text),
             "GCE_METADATA_HOST is not host[:port] (%s); skipped the metadata server",
-            endpoint if isinstance(endpoint, str) else "it has a path",
+            problem,
         )
         return None
     return endpoint.safe
