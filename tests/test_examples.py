@@ -49,9 +49,19 @@ def test_entities_in_code() -> None:
 @pytest.mark.subprocess
 def test_code_setup() -> None:
     done = _run(sys.executable, str(EXAMPLES / "code_setup.py"), DYNO="web.1", HEROKU_APP_ID="app-1")
-    document = json.loads(done.stdout)
-    assert document["span"]["dash0.resource.type"] == document["log"]["dash0.resource.type"]
-    assert document["span"]["dash0.resource.id"] == document["log"]["dash0.resource.id"]
+    # The console exporters print what they were handed at export time: a log record, then a span.
+    decoder, text, documents = json.JSONDecoder(), done.stdout.strip(), []
+    while text:
+        document, end = decoder.raw_decode(text)
+        documents.append(document)
+        text = text[end:].strip()
+    log, span = documents
+    assert log["body"] == "order placed"
+    assert span["name"] == "checkout"
+    identity = predict(span["resource"]["attributes"])
+    for item in (log, span):
+        assert item["attributes"]["dash0.resource.id"] == identity.id
+        assert item["attributes"]["dash0.resource.type"] == "heroku.dyno"
 
 
 @pytest.mark.subprocess

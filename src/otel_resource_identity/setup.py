@@ -6,17 +6,19 @@ import weakref
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from opentelemetry import trace
+from opentelemetry import metrics, trace
 from opentelemetry._logs import get_logger_provider, set_logger_provider
 from opentelemetry.sdk._logs import LoggerProvider
+from opentelemetry.sdk.metrics import MeterProvider
 from opentelemetry.sdk.resources import Resource
 from opentelemetry.sdk.trace import TracerProvider
 
+from ._providers import add_to_meter_provider_resource, put_first
 from ._settings import STAMP, STAMP_TARGETS
 from .detection import detect_resource
 from .entities.flag import apply_flag_from_environment, disable_entity_merge, enable_entity_merge
 from .processors import ResourceIdentityLogRecordProcessor, ResourceIdentitySpanProcessor
-from .stamping import stamp_resource
+from .stamping import identity_attributes, stamp_resource
 
 # Providers that already have this package's processor, so that configuring
 # twice (configure() and auto-instrumentation, say) never stamps twice.
@@ -31,6 +33,7 @@ class Configuration:
     resource: Resource
     tracer_provider: TracerProvider | None
     logger_provider: LoggerProvider | None
+    meter_provider: MeterProvider | None = None
 
 
 def _targets(stamp: Iterable[str] | None) -> frozenset[str]:
@@ -55,10 +58,17 @@ def add_span_processor(provider: TracerProvider, *, prefix: str | None = None, r
 def add_log_record_processor(
     provider: LoggerProvider, *, prefix: str | None = None, ruleset: str | None = None
 ) -> bool:
-    """Add the log record processor to ``provider`` unless it already has it; ``True`` when added."""
+    """Add the log record processor to ``provider``, *before* every processor it already has.
+
+    Exporting processors export (or queue) a record when it is emitted, so the
+    stamping processor must run first, whatever order the providers were set
+    up in. ``False`` when the provider already had it.
+    """
     if provider in _stamped_logger_providers:
         return False
-    provider.add_log_record_processor(ResourceIdentityLogRecordProcessor(prefix=prefix, ruleset=ruleset))
+    processor = ResourceIdentityLogRecordProcessor(prefix=prefix, ruleset=ruleset)
+    provider.add_log_record_processor(processor)
+    put_first(provider, processor)
     _stamped_logger_providers.add(provider)
     return True
 
@@ -87,6 +97,7 @@ def configure(
     *,
     tracer_provider: TracerProvider | None = None,
     logger_provider: LoggerProvider | None = None,
+    meter_provider: MeterProvider | None = None,
     resource: Resource | None = None,
     stamp: Iterable[str] | None = None,
     entities: bool | None = None,
@@ -106,7 +117,12 @@ def configure(
       predicted values are added to the resource the new providers get.
     - ``tracer_provider``/``logger_provider``: given ones get the processors; else
       the global ones if they are SDK providers; else new providers with the
-      resource are built and, with ``set_global``, made global.
+      resource are built and, with ``set_global``, made global. The log record
+      processor is put before every exporting processor the provider has.
+    - ``meter_provider``: with ``resource`` stamping, a given (or the global SDK)
+      ``MeterProvider`` gets the predicted values added to its resource, so
+      metrics carry them; with ``set_global`` a given one is made global when
+      no SDK meter provider is global yet. Metrics have no per-point stamp.
     - ``ruleset``, ``prefix``: the rule table and the stamped keys' prefix.
 
     Calling it again never adds a processor twice.
@@ -128,4 +144,16 @@ def configure(
     loggers = logger_provider or _global_logger_provider(chosen, set_global)
     if "logs" in targets:
         add_log_record_processor(loggers, prefix=prefix, ruleset=ruleset)
-    return Configuration(chosen, tracers, loggers)
+    meters = _meter_provider(meter_provider, set_global)
+    if meters is not None and "resource" in targets:
+        add_to_meter_provider_resource(meters, identity_attributes(chosen, prefix=prefix, ruleset=ruleset))
+    return Configuration(chosen, tracers, loggers, meters)
+
+
+def _meter_provider(given: MeterProvider | None, set_global: bool) -> MeterProvider | None:
+    current = metrics.get_meter_provider()
+    if given is None:
+        return current if isinstance(current, MeterProvider) else None
+    if set_global and not isinstance(current, MeterProvider):
+        metrics.set_meter_provider(given)
+    return given
