@@ -146,7 +146,7 @@ class _Provider(LoggerProvider):
     """A provider whose processor chain is not the SDK's (as a future SDK might have it)."""
 
     def __init__(self) -> None:
-        super().__init__(resource=POD)
+        super().__init__(resource=POD, shutdown_on_exit=False)
         self._multi_log_record_processor = object()  # type: ignore[assignment]
 
     def add_log_record_processor(self, log_record_processor: LogRecordProcessor) -> None:

@@ -28,6 +28,14 @@ EXTRA: list[tuple[str, dict[str, object]]] = [
     ("dash0-2026-04", {"service.name": "s", "service.instance.id": -0.0, "big": 2**70, "neg": -(2**63)}),
     ("dash0-2026-04", {"host.name": "café-☕", "tags": ["a", "b"], "empty": [], "n": [1, 2]}),
     ("dash0-2026-04", {"k8s.pod.uid": "u", "dash0.resource.name": "mine", "dash0.resource.type": "custom"}),
+    # A node by name and uid is keyed by its name (the uid only after the name).
+    ("dash0-2026-04", {"k8s.node.name": "test-node-1", "k8s.node.uid": "test-node-1-uid"}),
+    ("dash0-2026-05", {"k8s.node.name": "test-node-1", "k8s.node.uid": "test-node-1-uid"}),
+    ("dash0-2026-04", {"k8s.node.uid": "test-node-1-uid"}),
+    # A run id sent as an integer is the same run as its decimal text; an unnamed pipeline is one name.
+    ("dash0-2026-04", {"cicd.pipeline.name": "CI", "cicd.pipeline.run.id": 42}),
+    ("dash0-2026-04", {"cicd.pipeline.name": "", "cicd.pipeline.run.id": 1402758311}),
+    ("dash0-2026-04", {"cicd.pipeline.run.id": "1402758311"}),
 ]
 
 

@@ -26,7 +26,7 @@ _UID = r"[0-9a-f]{8}[-_][0-9a-f]{4}[-_][0-9a-f]{4}[-_][0-9a-f]{4}[-_][0-9a-f]{12
 # Order matters only within a segment; every segment of a path is tried.
 _SEGMENT_RULES: tuple[tuple[re.Pattern[str], str | None], ...] = (
     (re.compile(rf"docker-({_HEX64})\.scope"), "docker"),
-    (re.compile(rf"cri-containerd-({_HEX64})\.scope"), "containerd"),
+    (re.compile(rf"cri-containerd-({_HEX64})(?:\.scope)?"), "containerd"),
     (re.compile(rf".*:cri-containerd:({_HEX64})"), "containerd"),
     (re.compile(rf"crio-({_HEX64})(?:\.scope)?"), "cri-o"),
     (re.compile(rf"libpod-({_HEX64})(?:\.scope)?"), "podman"),

@@ -153,9 +153,14 @@ def _github_pull_request(environ: Mapping[str, str], root: str) -> dict[str, obj
 def _jenkins(environ: Mapping[str, str], root: str) -> dict[str, object]:
     # A multibranch job's name ends with the branch; the pipeline is the rest.
     job, branch = environ.get("JOB_NAME", "").strip(), environ.get("BRANCH_NAME", "").strip()
+    number = environ.get("BUILD_NUMBER", "").strip() or environ.get("BUILD_ID", "").strip()
+    found: dict[str, object] = {}
+    if job and number and not environ.get("BUILD_TAG", "").strip():
+        # What Jenkins puts in BUILD_TAG, for agents that do not pass it on.
+        found[P_RUN] = f"jenkins-{job.replace('/', '-')}-{number}"
     if job and branch and job.endswith("/" + branch):
-        return {P_NAME: job[: -len(branch) - 1]}
-    return {}
+        found[P_NAME] = job[: -len(branch) - 1]
+    return found
 
 
 def _properties(text: str, wanted: set[str]) -> dict[str, str]:
@@ -233,7 +238,9 @@ VENDORS: tuple[Vendor, ...] = (
     Vendor(
         "GitLab CI",
         {
-            P_NAME: ("CI_PIPELINE_NAME", "CI_PROJECT_PATH"),
+            # Only a named pipeline (workflow:name) has a name, as the Collector's
+            # GitLab receiver sees it: the project path is the repository's name.
+            P_NAME: ("CI_PIPELINE_NAME",),
             P_RUN: ("CI_PIPELINE_ID",),
             P_RUN_URL: ("CI_PIPELINE_URL",),
             T_NAME: ("CI_JOB_NAME", "CI_BUILD_NAME"),
@@ -276,7 +283,9 @@ VENDORS: tuple[Vendor, ...] = (
         "Jenkins",
         {
             P_NAME: ("JOB_NAME",),
-            P_RUN: ("BUILD_NUMBER", "BUILD_ID"),
+            # BUILD_NUMBER repeats in every job; BUILD_TAG (jenkins-<job, '/' as '-'>-<number>)
+            # is Jenkins's own unique name for a run (see _jenkins for the fallback).
+            P_RUN: ("BUILD_TAG",),
             P_RUN_URL: ("BUILD_URL",),
             T_NAME: ("STAGE_NAME",),
             W_ID: ("NODE_NAME",),
@@ -293,8 +302,9 @@ VENDORS: tuple[Vendor, ...] = (
         "CircleCI",
         {
             P_NAME: ("CIRCLE_PROJECT_REPONAME",),
-            P_RUN: ("CIRCLE_WORKFLOW_ID",),
-            P_RUN_URL: ("https://app.circleci.com/pipelines/workflows/{CIRCLE_WORKFLOW_ID}",),
+            # CircleCI 1.0 and 2.0 jobs run without a workflow: the build is the run.
+            P_RUN: ("CIRCLE_WORKFLOW_ID", "CIRCLE_BUILD_NUM"),
+            P_RUN_URL: ("https://app.circleci.com/pipelines/workflows/{CIRCLE_WORKFLOW_ID}", "CIRCLE_BUILD_URL"),
             T_NAME: ("CIRCLE_JOB",),
             T_RUN: ("CIRCLE_WORKFLOW_JOB_ID", "CIRCLE_BUILD_NUM"),
             T_RUN_URL: ("CIRCLE_BUILD_URL",),

@@ -206,6 +206,44 @@ class IfSet:
 
 
 @dataclass(frozen=True)
+class AsText:
+    """An attribute's value, with a whole number taken as its decimal text.
+
+    Decided here for identifiers the semantic conventions type as strings but
+    other sources send as integers (the Collector's GitHub and GitLab
+    receivers put ``cicd.pipeline.run.id`` on the resource as an int): ``123``
+    and ``"123"`` are the same run.
+    """
+
+    key: str
+
+    def resolve(self, attributes: Attributes) -> tuple[str, object] | None:
+        if self.key not in attributes:
+            return None
+        value = attributes[self.key]
+        if isinstance(value, int) and not isinstance(value, bool):
+            return self.key, str(value)
+        return self.key, value
+
+    def describe(self) -> str:
+        return f"`{self.key}` (a whole number as its decimal text)"
+
+
+@dataclass(frozen=True)
+class OrEmpty:
+    """An attribute that may be missing: absent and empty both count as ``""``."""
+
+    key: str
+
+    def resolve(self, attributes: Attributes) -> tuple[str, object] | None:
+        value = attributes.get(self.key)
+        return self.key, "" if value is None else value
+
+    def describe(self) -> str:
+        return f"`{self.key}` (absent counts as empty)"
+
+
+@dataclass(frozen=True)
 class Prefixed:
     """Every attribute whose key starts with the prefix (may be none)."""
 
@@ -215,7 +253,7 @@ class Prefixed:
         return f"every `{self.prefix}*`"
 
 
-KeySource = Attr | Extract | FirstOf | IfSet | Prefixed
+KeySource = Attr | AsText | Extract | FirstOf | IfSet | OrEmpty | Prefixed
 
 
 def first_of(*keys: str) -> FirstOf:
@@ -234,7 +272,8 @@ class Name:
     def render(self, attributes: Attributes) -> str | None:
         for template in self.templates:
             keys = re.findall(r"\{([^}]+)\}", template)
-            if keys and all(key in attributes for key in keys):
+            # An empty value names nothing: the next template is tried.
+            if keys and all(attributes.get(key) not in (None, "") for key in keys):
                 return re.sub(r"\{([^}]+)\}", lambda m: _text(attributes[m.group(1)]), template)
         return None
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from .conditions import (
+    AsText,
     Attr,
     Condition,
     Equals,
@@ -44,7 +45,7 @@ class Rule:
 
     def __post_init__(self) -> None:
         needed = {c.key for c in self.when if isinstance(c, (Present, Equals, OneOf, Matches))}
-        needed |= {k.key for k in self.keys if isinstance(k, (Attr, Extract))}
+        needed |= {k.key for k in self.keys if isinstance(k, (Attr, AsText, Extract))}
         alternatives = tuple(frozenset(part.key for part in k.sources) for k in self.keys if isinstance(k, FirstOf))
         object.__setattr__(self, "requires", frozenset(needed))
         object.__setattr__(self, "requires_one_of", alternatives)

@@ -2,7 +2,20 @@
 
 from __future__ import annotations
 
-from ..conditions import AnyOf, Attr, Equals, IfSet, Name, NoneOf, Prefixed, TypeFromKey, first_of, name_from
+from ..conditions import (
+    AnyOf,
+    AsText,
+    Attr,
+    Equals,
+    IfSet,
+    Name,
+    NoneOf,
+    OrEmpty,
+    Prefixed,
+    TypeFromKey,
+    first_of,
+    name_from,
+)
 from ..rules import Rule
 
 WORKLOAD_KINDS = ("deployment", "daemonset", "replicaset", "statefulset", "cronjob", "job")
@@ -61,11 +74,16 @@ KUBERNETES_RULES = (
         "k8s.node",
         "Kubernetes node",
         (NoneOf(POD_OR_WORKLOAD),),
-        (first_of("k8s.node.id", "k8s.node.uid", "k8s.node.name"),),
+        # Dash0 documents "k8s.node.id OR k8s.node.name"; k8s.node.uid (the
+        # semantic conventions' name for the id) comes only after the name, so
+        # that a node seen by name alone (kubelet stats) and by name and uid
+        # (cluster receiver, API) is one node.
+        (first_of("k8s.node.id", "k8s.node.name", "k8s.node.uid"),),
         "k8s.node",
         name_from("k8s.node.name", "k8s.node.id", "k8s.node.uid"),
         origin="decided",
-        note="ranked above namespace and cluster, which a node's resource usually carries too",
+        note="ranked above namespace and cluster, which a node's resource usually carries too; "
+        "k8s.node.uid only after k8s.node.name",
     ),
     Rule(
         "k8s.namespace",
@@ -111,9 +129,12 @@ CICD_RUN = Rule(
     "cicd.pipeline.run",
     "CI/CD",
     (),
-    (Attr("cicd.pipeline.name"), Attr("cicd.pipeline.run.id")),
+    (OrEmpty("cicd.pipeline.name"), AsText("cicd.pipeline.run.id")),
     "cicd.pipeline.run",
-    name_from("cicd.pipeline.name"),
+    name_from("cicd.pipeline.name", "cicd.pipeline.run.id"),
+    origin="decided",
+    note="the run id as text (the Collector's receivers send an int); an unnamed pipeline "
+    "(absent or empty name, as GitLab's receiver sends it) is one name",
 )
 
 BROWSER_RULE = Rule(
