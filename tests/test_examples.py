@@ -48,7 +48,9 @@ def test_entities_in_code() -> None:
 
 @pytest.mark.subprocess
 def test_code_setup() -> None:
-    done = _run(sys.executable, str(EXAMPLES / "code_setup.py"), DYNO="web.1", HEROKU_APP_ID="app-1")
+    done = _run(
+        sys.executable, str(EXAMPLES / "code_setup.py"), DYNO="web.1", HEROKU_APP_ID="app-1", HEROKU_DYNO_ID="d-1"
+    )
     # The console exporters print what they were handed at export time: a log record, then a span.
     decoder, text, documents = json.JSONDecoder(), done.stdout.strip(), []
     while text:
@@ -61,7 +63,7 @@ def test_code_setup() -> None:
     identity = predict(span["resource"]["attributes"])
     for item in (log, span):
         assert item["attributes"]["dash0.resource.id"] == identity.id
-        assert item["attributes"]["dash0.resource.type"] == "heroku.dyno"
+        assert item["attributes"]["dash0.resource.type"] == identity.type == "heroku.dyno"
 
 
 @pytest.mark.subprocess
