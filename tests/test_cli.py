@@ -35,7 +35,7 @@ def test_detect_shows_detectors_entities_and_attributes() -> None:
     assert done.returncode == 0, done.stderr
     out = done.stdout
     assert "Entity-aware merge: on" in out
-    for detector in ("sdk", "entities", "otel"):
+    for detector in ("sdk", "entities", "OTEL_RESOURCE_ATTRIBUTES"):
         assert f"  {detector} " in out
     assert "  service\n    id           service.name = shop" in out
     assert "description  service.version = 2" in out
@@ -93,7 +93,8 @@ def test_detect_resource_applies_the_user_variables_last(monkeypatch: pytest.Mon
 def test_detect_without_entities_says_none(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("OTEL_ENTITIES", raising=False)
     assert main(["detect"]) == 0
-    assert "Entities on the resource\n  (none)" in capsys.readouterr().out
+    out = capsys.readouterr().out
+    assert "Entities on the resource\n  (none: with the flag off the SDK's plain merge keeps no entities" in out
 
 
 @pytest.mark.subprocess

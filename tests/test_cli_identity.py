@@ -30,7 +30,7 @@ def test_the_seed_eks_example_with_compare(tmp_path: Path, capsys: pytest.Captur
     status, out, _ = _run(capsys, "compare", agent, sdk)
     assert status == 0
     assert (
-        "These 2 attribute sets coalesce: rule k8s.pod.uid, key k8s.pod.uid = f57400dc-94ce-4806-a52e-d2726f448f15"
+        'These 2 attribute sets coalesce: rule k8s.pod.uid, key k8s.pod.uid = "f57400dc-94ce-4806-a52e-d2726f448f15"'
         in out
     )
     assert "type k8s.pod, name checkout-api-7d9c5b8f6d-x2k4p" in out
@@ -44,7 +44,7 @@ def test_the_seed_eks_example_with_compare(tmp_path: Path, capsys: pytest.Captur
 def test_compare_shows_differing_values_and_different_resources(capsys: pytest.CaptureFixture[str]) -> None:
     status, out, _ = _run(capsys, "compare", "k8s.pod.uid=u,team=a", "k8s.pod.uid=u,team=b")
     assert status == 0
-    assert "team: a OR b" in out
+    assert 'team: "a" OR "b"' in out
     status, out, _ = _run(capsys, "compare", "host.name=a", "host.name=b")
     assert status == 1
     assert "different resources" in out
@@ -96,7 +96,7 @@ def test_predict_output_json_for_inline_pairs(capsys: pytest.CaptureFixture[str]
     ("arguments", "message"),
     [
         (("predict",), "give the attributes"),
-        (("predict", "novalue"), "is not KEY=VALUE"),
+        (("predict", "novalue"), "give KEY=VALUE pairs, or a JSON file"),
         (("predict", "=x"), "empty key"),
         (("predict", "n:=not-json"), "needs a JSON value"),
         (("predict", "--json", "/nonexistent/file.json"), "cannot read"),
@@ -128,6 +128,6 @@ def test_a_file_that_is_not_an_object(tmp_path: Path, capsys: pytest.CaptureFixt
 def test_detect_shows_the_predicted_identity(capsys: pytest.CaptureFixture[str]) -> None:
     status, out, _ = _run(capsys, "detect")
     assert status == 0
-    assert "Predicted identity\n  id       " in out
+    assert "the number itself is not the one Dash0 shows)\n  id       " in out
     status, out, _ = _run(capsys, "detect", "--json")
     assert json.loads(out)["identity"]["rule"]

@@ -70,7 +70,7 @@ def test_compare_says_the_two_node_sets_coalesce(tmp_path: Path) -> None:
         tmp_path, _json("k8sclusterreceiver-node-resource.json"), _json("kubeletstatsreceiver-node-resource.json")
     )
     assert done.returncode == 0, done.stdout
-    assert "coalesce: rule k8s.node, key k8s.node.name = test-node-1" in done.stdout
+    assert 'coalesce: rule k8s.node, key k8s.node.name = "test-node-1"' in done.stdout
 
 
 def test_a_node_known_only_by_uid_is_still_a_node() -> None:
@@ -154,7 +154,7 @@ def test_compare_says_the_github_pair_coalesces(tmp_path: Path) -> None:
     done = _compare(tmp_path, _json("githubreceiver-workflow-run-resource.json"), ours)
     assert done.returncode == 0, done.stdout
     assert "coalesce: rule cicd.pipeline.run" in done.stdout
-    assert "cicd.pipeline.run.id = 14460881260" in done.stdout
+    assert 'cicd.pipeline.run.id = "14460881260"' in done.stdout
 
 
 # 3. Cloud Run metadata: one missing path keeps the others -----------------------------------------

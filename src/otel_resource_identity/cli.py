@@ -5,17 +5,19 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TextIO
+from typing import NoReturn, TextIO
 
 from .detection import DetectionReport, run_detection
 from .entities.flag import entity_merge_enabled
+from .entities.model import same_value
 from .entities.resource import entities_of, entity_to_dict
 from .entities.wire import entity_refs
 from .identity.encoding import is_attribute_value
-from .identity.engine import Alternatives, ResourceIdentity, Verdict, coalesce, explain
+from .identity.engine import ResourceIdentity, Verdict, explain
 from .identity.rulesets import RULESETS
 
 
@@ -43,7 +45,7 @@ def _write_identity(identity: ResourceIdentity, out: TextIO, indent: str = "") -
     out.write(f"{indent}rule     {identity.rule} ({identity.ruleset})\n")
     for number, (key, value) in enumerate(identity.key.items()):
         label = "key     " if number == 0 else "        "
-        out.write(f"{indent}{label} {key} = {_format_value(value)}\n")
+        out.write(f"{indent}{label} {key} = {_typed(value)}\n")
 
 
 def _report_document(report: DetectionReport) -> dict[str, object]:
@@ -61,6 +63,7 @@ def _report_document(report: DetectionReport) -> dict[str, object]:
                 "name": run.name,
                 "outcome": run.outcome,
                 "milliseconds": round(run.seconds * 1000, 3),
+                "within": run.within or None,
                 "attributes": dict(run.resource.attributes),
                 "schema_url": run.resource.schema_url,
                 "entities": [entity_to_dict(entity) for entity in entities_of(run.resource)],
@@ -71,11 +74,18 @@ def _report_document(report: DetectionReport) -> dict[str, object]:
 
 
 def _format_value(value: object) -> str:
+    """A value as it reads in a listing: strings plain, anything else as JSON."""
     return json.dumps(value, default=str) if not isinstance(value, str) else value
 
 
+def _typed(value: object) -> str:
+    """A value where its type decides (keys, differing values): as JSON, so ``"3"`` and ``3`` differ."""
+    return json.dumps(value, default=str, ensure_ascii=False)
+
+
 def _print_report(report: DetectionReport, out: TextIO) -> None:
-    flag = "on" if entity_merge_enabled() else "off (set OTEL_EXPERIMENTAL_ENTITIES_ENABLED=true to turn it on)"
+    merging = entity_merge_enabled()
+    flag = "on" if merging else "off (set OTEL_EXPERIMENTAL_ENTITIES_ENABLED=true to turn it on)"
     out.write(f"Entity-aware merge: {flag}\n\nDetectors (in merge order, later wins)\n")
     for run in report.runs:
         found = run.outcome
@@ -84,11 +94,17 @@ def _print_report(report: DetectionReport, out: TextIO) -> None:
             found = f"{count} attribute{'s' if count > 1 else ''}"
         if entities_of(run.resource):
             found += ", entities: " + ", ".join(entity.type for entity in entities_of(run.resource))
-        out.write(f"  {run.name:<14} {run.seconds * 1000:8.2f} ms  {found}\n")
+        label = f"  {run.name}" if run.within else run.name
+        out.write(f"  {label:<26} {run.seconds * 1000:8.2f} ms  {found}\n")
     entities = entities_of(report.resource)
     out.write("\nEntities on the resource\n")
     if not entities:
-        out.write("  (none)\n")
+        out.write(
+            "  (none)\n"
+            if merging
+            else "  (none: with the flag off the SDK's plain merge keeps no entities; the rows above show\n"
+            "   what each detector found)\n"
+        )
     for entity in entities:
         out.write(f"  {entity.type}\n")
         for key, value in entity.id.items():
@@ -101,7 +117,10 @@ def _print_report(report: DetectionReport, out: TextIO) -> None:
     for key in sorted(report.resource.attributes):
         out.write(f"  {key} = {_format_value(report.resource.attributes[key])}\n")
     out.write(f"\nSchema URL: {report.resource.schema_url or '(none)'}\n")
-    out.write("\nPredicted identity\n")
+    out.write(
+        "\nPredicted identity (a prediction of Dash0's grouping: resources Dash0 would coalesce share the id;\n"
+        "the number itself is not the one Dash0 shows)\n"
+    )
     _write_identity(explain(report.resource)[0], out, indent="  ")
 
 
@@ -121,7 +140,9 @@ def _parse_pair(text: str) -> tuple[str, object]:
         try:
             value: object = json.loads(literal)
         except ValueError:
-            raise UsageError(f"{key}:= needs a JSON value (a number, true/false, a string in quotes, a list)") from None
+            raise UsageError(
+                f"{key}:= needs a JSON value (a number, true/false, a string in quotes, a list); got {literal!r}"
+            ) from None
     elif "=" in text:
         key, _, value = text.partition("=")
     else:
@@ -131,19 +152,40 @@ def _parse_pair(text: str) -> tuple[str, object]:
     return key, value
 
 
+_PAIR_START = re.compile(r"[^,=:]+:?=")
+
+
+def _split_pairs(text: str) -> list[str]:
+    """``KEY=VALUE,KEY=VALUE`` split at the commas that start a new pair: ``k=a,b`` is one value ``a,b``."""
+    pairs: list[str] = []
+    for part in text.split(","):
+        if pairs and not _PAIR_START.match(part):
+            pairs[-1] += "," + part
+        elif part:
+            pairs.append(part)
+    return pairs
+
+
 def _read_attributes(source: str) -> dict[str, object]:
+    where = "standard input" if source == "-" else source
     try:
         text = sys.stdin.read() if source == "-" else Path(source).read_text(encoding="utf-8")
-    except OSError as problem:
-        raise UsageError(f"cannot read {source}: {problem.strerror or problem}") from None
+    except (OSError, UnicodeDecodeError) as problem:
+        reason = problem.strerror if isinstance(problem, OSError) and problem.strerror else "not UTF-8 text"
+        hint = "" if source == "-" else " (give KEY=VALUE pairs, or a JSON file)"
+        raise UsageError(f"cannot read {where}: {reason}{hint}") from None
     try:
         document = json.loads(text)
-    except ValueError:
-        raise UsageError(f"{source} is not JSON") from None
+    except json.JSONDecodeError as problem:
+        raise UsageError(
+            f"{where} is not JSON: {problem.msg} at line {problem.lineno}, column {problem.colno}"
+        ) from None
+    except RecursionError:
+        raise UsageError(f"{where} is nested too deeply") from None
     if isinstance(document, dict) and isinstance(document.get("attributes"), dict):
         document = document["attributes"]  # also accept a Resource's to_json()
     if not isinstance(document, dict):
-        raise UsageError(f"{source} must hold a JSON object of attributes")
+        raise UsageError(f"{where} must hold a JSON object of attributes, not {type(document).__name__}")
     return document
 
 
@@ -159,24 +201,30 @@ def _checked(attributes: dict[str, object], source: str) -> dict[str, object]:
 
 
 def _attribute_set(argument: str) -> dict[str, object]:
-    """A file of JSON attributes, or inline KEY=VALUE pairs separated by commas."""
+    """A file of JSON attributes (``-``: standard input), or inline KEY=VALUE pairs separated by commas."""
     if argument == "-" or os.path.exists(argument) or "=" not in argument:
-        return _checked(_read_attributes(argument), argument)
-    return _checked(dict(_parse_pair(pair) for pair in argument.split(",") if pair), "the attributes")
+        return _checked(_read_attributes(argument), "standard input" if argument == "-" else argument)
+    return _checked(dict(_parse_pair(pair) for pair in _split_pairs(argument)), "the attributes")
 
 
 def _predict(arguments: argparse.Namespace) -> int:
-    if arguments.json and arguments.pairs:
-        raise UsageError("give KEY=VALUE pairs or --json FILE, not both")
-    if arguments.json:
-        attributes = _checked(_read_attributes(arguments.json), arguments.json)
-    elif arguments.pairs:
-        attributes = _checked(dict(_parse_pair(pair) for pair in arguments.pairs), "the attributes")
+    sources: list[str] = list(arguments.attributes)
+    as_json = arguments.json is True or arguments.output == "json"
+    if isinstance(arguments.json, str):  # the older form: --json FILE
+        sources.append(arguments.json)
+        as_json = True
+    files = [source for source in sources if source == "-" or "=" not in source]
+    if files and len(sources) > 1:
+        raise UsageError("give KEY=VALUE pairs or one FILE, not both")
+    if files:
+        attributes = _attribute_set(files[0])
+    elif sources:
+        attributes = _checked(dict(_parse_pair(pair) for pair in sources), "the attributes")
     else:
-        raise UsageError("give the attributes as KEY=VALUE pairs, or --json FILE")
+        raise UsageError("give the attributes as KEY=VALUE pairs, or a JSON FILE ('-' for standard input)")
     identity, verdicts = explain(attributes, ruleset=arguments.ruleset)
     tried = [verdict for verdict in verdicts if verdict.reason]
-    if arguments.json or arguments.output == "json":
+    if as_json:
         document = _identity_document(identity)
         document["not_matched"] = [{"rule": verdict.rule, "because": verdict.reason} for verdict in tried]
         json.dump(document, sys.stdout, indent=2, default=str)
@@ -194,21 +242,34 @@ def _write_verdicts(tried: list[Verdict], out: TextIO) -> None:
         out.write(f"  {verdict.rule:<40} {verdict.reason}\n")
 
 
+def _differences(sets: list[dict[str, object]]) -> tuple[dict[str, list[object]], list[str]]:
+    """Keys every set has with different (typed) values, and keys that are not in every set."""
+    every = set(sets[0]).intersection(*sets[1:])
+    differing = {}
+    for key in sorted(every):
+        values: list[object] = []
+        for attributes in sets:
+            if not any(same_value(attributes[key], seen) for seen in values):
+                values.append(attributes[key])
+        if len(values) > 1:
+            differing[key] = values
+    partial = sorted(set().union(*sets) - every)
+    return differing, partial
+
+
 def _compare(arguments: argparse.Namespace) -> int:
     sets = [_attribute_set(argument) for argument in arguments.sets]
     if len(sets) < 2:
         raise UsageError("compare needs at least two attribute sets")
     identities = [explain(attributes, ruleset=arguments.ruleset)[0] for attributes in sets]
     together = len({identity.id for identity in identities}) == 1
-    combined = coalesce(sets, ruleset=arguments.ruleset) if together else {}
-    differing = {key: value for key, value in combined.items() if isinstance(value, Alternatives)}
-    partial = sorted(key for key in combined if sum(key in attributes for attributes in sets) < len(sets))
+    differing, partial = _differences(sets)
     if arguments.output == "json":
         json.dump(
             {
                 "coalesce": together,
                 "identities": [_identity_document(identity) for identity in identities],
-                "differing": {key: list(value) for key, value in differing.items()},
+                "differing": differing,
                 "not_in_every_set": partial,
             },
             sys.stdout,
@@ -220,47 +281,106 @@ def _compare(arguments: argparse.Namespace) -> int:
     out = sys.stdout
     if together:
         first = identities[0]
-        key = ", ".join(f"{name} = {_format_value(value)}" for name, value in first.key.items())
+        key = ", ".join(f"{name} = {_typed(value)}" for name, value in first.key.items())
         out.write(f"These {len(sets)} attribute sets coalesce: rule {first.rule}, key {key}\n")
         out.write(f"  id {first.id}, type {first.type or '(none)'}, name {first.name or '(none)'}\n")
-        if differing:
-            out.write("\nKeys with different values (the coalesced resource keeps them all)\n")
-            for name, values in differing.items():
-                out.write(f"  {name}: {' OR '.join(_format_value(value) for value in values)}\n")
-        if partial:
-            out.write("\nKeys not in every set\n  " + ", ".join(partial) + "\n")
-        return 0
-    out.write(f"These {len(sets)} attribute sets are different resources\n")
-    for number, identity in enumerate(identities, start=1):
-        out.write(f"\n#{number}\n")
-        _write_identity(identity, out, indent="  ")
-    return 1
+        heading = "Keys with different values (the coalesced resource keeps them all)"
+    else:
+        out.write(f"These {len(sets)} attribute sets are different resources\n")
+        for number, identity in enumerate(identities, start=1):
+            out.write(f"\n#{number}\n")
+            _write_identity(identity, out, indent="  ")
+        heading = "Keys with different values"
+    if differing:
+        out.write(f"\n{heading}\n")
+        for name, values in differing.items():
+            out.write(f"  {name}: {' OR '.join(_typed(value) for value in values)}\n")
+    if partial:
+        out.write("\nKeys not in every set\n  " + ", ".join(partial) + "\n")
+    return 0 if together else 1
+
+
+class _Parser(argparse.ArgumentParser):
+    """Bad usage is one line on standard error (and the hint to ``--help``), exit status 2."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(2, f"otel-resource: error: {message} (see {self.prog} --help)\n")
+
+
+_DESCRIPTION = """\
+See the OpenTelemetry resource this process would report, and the identity Dash0 would give it.
+
+commands:
+  detect    detect this process's resource: each detector with its timing, the entities,
+            the attributes and the predicted identity
+  predict   the predicted dash0.resource.id, .name and .type of an attribute set, the rule
+            and key that decided, and why each rule above it did not
+  compare   whether attribute sets coalesce into one resource, by which rule and key,
+            and which keys differ
+"""
+
+
+def _version() -> str:
+    from importlib.metadata import PackageNotFoundError, version  # noqa: PLC0415 - only for --version
+
+    try:
+        return version("opentelemetry-resource-identity")
+    except PackageNotFoundError:  # pragma: no cover - running from a source tree without installing
+        return "unknown"
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="otel-resource",
-        description="Show the OpenTelemetry resource this process would report, and its entities.",
+    formatter = argparse.RawDescriptionHelpFormatter
+    parser = _Parser(prog="otel-resource", description=_DESCRIPTION, formatter_class=formatter)
+    parser.add_argument("--version", action="version", version=f"%(prog)s {_version()}")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND", parser_class=_Parser)
+    detect = commands.add_parser(
+        "detect",
+        help="detect this process's resource and show how it was found",
+        description="Detect this process's resource as the SDK would (its own detectors, this package's, "
+        "then OTEL_RESOURCE_ATTRIBUTES and OTEL_SERVICE_NAME), and show each detector's result and timing, "
+        "the entities, the attributes and the predicted identity.",
     )
-    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    detect = commands.add_parser("detect", help="detect this process's resource and show how it was found")
     detect.add_argument("--json", action="store_true", help="print one JSON document for scripts")
     detect.set_defaults(run=_detect)
 
+    rulesets = ", ".join(RULESETS)
     predict = commands.add_parser(
-        "predict", help="the predicted dash0.resource.id/name/type of an attribute set, and why"
+        "predict",
+        help="the predicted dash0.resource.id/name/type of an attribute set, and why",
+        description="Predict the dash0.resource.id, .name and .type of an attribute set: the rule and key "
+        "that decided, and why each rule of higher precedence did not match. KEY=VALUE gives a string "
+        "(a comma in the value is fine), KEY:=JSON a typed value (count:=3, on:=true, tags:='[\"a\"]'); "
+        "or give one JSON FILE of attributes ('-' for standard input; a Resource's to_json() works too).",
     )
-    predict.add_argument("pairs", nargs="*", metavar="KEY=VALUE", help="attributes (KEY:=JSON for typed values)")
-    predict.add_argument("--json", metavar="FILE", help="read the attributes from a JSON file ('-': stdin); print JSON")
-    predict.add_argument("--output", choices=("text", "json"), default="text", help="print JSON for scripts")
-    predict.add_argument("--ruleset", choices=RULESETS, default=None, help="the rule table (default: dash0-2026-04)")
+    predict.add_argument("attributes", nargs="*", metavar="KEY=VALUE|FILE", help="the attributes, or a JSON file")
+    predict.add_argument(
+        "--json",
+        nargs="?",
+        const=True,
+        default=False,
+        metavar="FILE",
+        help="print JSON for scripts (the older form --json FILE also reads FILE)",
+    )
+    predict.add_argument("--output", choices=("text", "json"), default="text", help=argparse.SUPPRESS)
+    predict.add_argument(
+        "--ruleset", choices=RULESETS, default=None, metavar="NAME", help=f"the rule table: {rulesets}"
+    )
     predict.set_defaults(run=_predict)
 
-    compare = commands.add_parser("compare", help="do these attribute sets coalesce, by which rule, what differs")
+    compare = commands.add_parser(
+        "compare",
+        help="do these attribute sets coalesce, by which rule, what differs",
+        description="Tell whether attribute sets coalesce into one resource (exit status 0) or are different "
+        "resources (1), by which rule and key, which keys have different values and which are not in every "
+        "set. Each SET is a JSON file of attributes ('-' for standard input) or KEY=VALUE,KEY:=JSON,...",
+    )
     compare.add_argument("sets", nargs="+", metavar="SET", help="a JSON file of attributes, or KEY=VALUE,KEY=VALUE")
-    compare.add_argument("--output", choices=("text", "json"), default="text", help="print JSON for scripts")
-    compare.add_argument("--json", dest="output", action="store_const", const="json", help="same as --output json")
-    compare.add_argument("--ruleset", choices=RULESETS, default=None, help="the rule table (default: dash0-2026-04)")
+    compare.add_argument("--json", dest="output", action="store_const", const="json", help="print JSON for scripts")
+    compare.add_argument("--output", choices=("text", "json"), default="text", help=argparse.SUPPRESS)
+    compare.add_argument(
+        "--ruleset", choices=RULESETS, default=None, metavar="NAME", help=f"the rule table: {rulesets}"
+    )
     compare.set_defaults(run=_compare)
     return parser
 
@@ -271,9 +391,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     arguments = parser.parse_args(argv)
     try:
         status: int = arguments.run(arguments)
+        sys.stdout.flush()
     except (UsageError, ValueError, TypeError) as problem:
         sys.stderr.write(f"otel-resource: error: {problem}\n")
         return 2
+    except BrokenPipeError:
+        # The reader went away (``| head``): stop quietly. Standard output is
+        # pointed at devnull so the interpreter's final flush cannot fail again.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 0
     return status
 
 

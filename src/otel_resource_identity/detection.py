@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from opentelemetry.sdk.resources import OTELResourceDetector, Resource
 
@@ -24,11 +24,21 @@ class DetectionReport:
     runs: tuple[DetectorRun, ...]
 
 
+# This package's names in OTEL_EXPERIMENTAL_RESOURCE_DETECTORS: when the SDK runs
+# one of them, Resource.create() has already done (and cached) the detection.
+_OUR_DETECTORS = "resource_identity"
+
+
 def _timed(name: str, detect: Callable[[], Resource]) -> tuple[DetectorRun, Resource]:
     started = time.perf_counter()
     resource = detect()
     outcome = "detected" if resource.attributes else "not present"
     return DetectorRun(name, outcome, time.perf_counter() - started, resource), resource
+
+
+def _sdk_runs_ours() -> bool:
+    names = os.environ.get("OTEL_EXPERIMENTAL_RESOURCE_DETECTORS", "")
+    return any(name.strip().startswith(_OUR_DETECTORS) for name in names.split(","))
 
 
 def run_detection(
@@ -44,15 +54,21 @@ def run_detection(
     ``PlatformDetector``, then ``OTEL_RESOURCE_ATTRIBUTES`` and
     ``OTEL_SERVICE_NAME``, which always win. Every step merges with
     ``Resource.merge``, so the result is the SDK's plain merge unless the
-    entity flag is on.
+    entity flag is on. When the SDK's own list already names this package's
+    detectors (and nothing else is asked for), their detection is part of the
+    ``sdk`` step: its per-platform runs are reported *within* it, not run twice.
     """
     apply_flag_from_environment()
     sdk_run, resource = _timed("sdk", Resource.create)
+    within = "sdk" if _sdk_runs_ours() and os.fspath(root) == "/" and timeout is None and not detectors else ""
     platform = PlatformDetector(root=root, timeout=timeout, detectors=list(detectors) if detectors else None)
-    platform_resource = platform.detect()
-    user_run, user = _timed("otel", OTELResourceDetector().detect)
-    resource = resource.merge(platform_resource).merge(user)
-    return DetectionReport(resource, (sdk_run, *platform.runs, user_run))
+    platform_resource = platform.detect()  # within the SDK's run: the cached result of that same detection
+    user_run, user = _timed("OTEL_RESOURCE_ATTRIBUTES", OTELResourceDetector().detect)
+    if not within:
+        resource = resource.merge(platform_resource)
+    resource = resource.merge(user)
+    runs = tuple(replace(run, within=within) for run in platform.runs)
+    return DetectionReport(resource, (sdk_run, *runs, user_run))
 
 
 def detect_resource(

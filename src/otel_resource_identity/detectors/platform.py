@@ -64,6 +64,9 @@ PLATFORMS: tuple[tuple[str, str, str, Signal], ...] = (
 )
 
 
+# Looked for everywhere: finding nothing is their normal "not present".
+_ALWAYS = frozenset(name for name, _, _, signal in PLATFORMS if signal is _signals.always)
+
 _LOADED: Mapping[str, type[BaseDetector]] = {"HostDetector": HostDetector, "ContainerDetector": ContainerDetector}
 
 
@@ -76,12 +79,15 @@ def _detector_class(module: str, name: str) -> type[BaseDetector]:
 
 @dataclass(frozen=True)
 class DetectorRun:
-    """What one detector did: ``outcome`` is ``detected``, ``not present``, ``timed out`` or ``failed``."""
+    """What one detector did: ``outcome`` is ``detected``, ``not present``, ``nothing usable`` (its
+    platform is signalled but it found nothing: a malformed ``OTEL_ENTITIES``, say), ``timed out`` or
+    ``failed``. ``within`` names the run this one is part of (``sdk`` when the SDK ran it)."""
 
     name: str
     outcome: str
     seconds: float
     resource: Resource
+    within: str = ""
 
 
 @dataclass(frozen=True)
@@ -282,5 +288,6 @@ def _run_one(
         partial = _partial(detector) if isinstance(detector, NetworkDetector) else Resource.get_empty()
         results[name] = DetectorRun(name, "failed", time.perf_counter() - started, partial)
         return
-    outcome = "detected" if resource.attributes else "not present"
+    # Only signalled detectors run: one that finds nothing had something to go on.
+    outcome = "detected" if resource.attributes else "not present" if name in _ALWAYS else "nothing usable"
     results.setdefault(name, DetectorRun(name, outcome, time.perf_counter() - started, resource))
