@@ -7,7 +7,9 @@ project's dependencies are unchanged) and runs, in order:
    ruff (lint and format check), mypy --strict over src, tests and examples,
    pytest with warnings as errors and branch coverage with a floor (the
    benchmarks run once with tiny iterations as part of it);
-2. on the oldest supported Python (3.10), with the lowest supported releases
+2. the release artefacts (``.ci/distributions.py``): sdist and wheel built,
+   checked with twine, the wheel installed into a clean environment and run;
+3. on the oldest supported Python (3.10), with the lowest supported releases
    of the dependencies (the lower bounds in pyproject.toml): pytest again
    (the benchmarks there run without the peers).
 
@@ -136,6 +138,13 @@ def main() -> int:
     results["pytest (newest)"] = run(
         f"pytest on Python {'.'.join(map(str, _version_of(py) or ()))} with the newest dependencies",
         [py, "-m", "pytest", "--cov", "--cov-report=term", "-p", "no:cacheprovider"],
+        env,
+    )
+
+    # The release artefacts: built, checked, installed into a clean environment and used from there.
+    results["distributions"] = run(
+        "build, check and install the sdist and wheel",
+        [py, str(ROOT / ".ci" / "distributions.py"), py, str(VENVS)],
         env,
     )
 
