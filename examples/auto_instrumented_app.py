@@ -1,14 +1,17 @@
 """An application with no OpenTelemetry code at all, for ``opentelemetry-instrument``.
 
-Run it::
+Shows: every span and log record it sends carries ``dash0.resource.id``,
+``.name`` and ``.type``: the package is an instrumentation that adds its
+processors to the providers ``opentelemetry-instrument`` builds.
+Needs: ``pip install opentelemetry-distro``; nothing else running with the
+console exporters below (they print what would be sent)::
 
-    OTEL_EXPERIMENTAL_RESOURCE_DETECTORS=resource_identity \\
+    OTEL_EXPERIMENTAL_RESOURCE_DETECTORS=otel,resource_identity \\
     OTEL_PYTHON_LOGGING_AUTO_INSTRUMENTATION_ENABLED=true \\
+    OTEL_TRACES_EXPORTER=console OTEL_LOGS_EXPORTER=console OTEL_METRICS_EXPORTER=none \\
     opentelemetry-instrument python examples/auto_instrumented_app.py
 
-Every span and log record it sends carries ``dash0.resource.id``, ``.name``
-and ``.type``: the package is an instrumentation that adds its processors to
-the providers ``opentelemetry-instrument`` builds.
+``examples/environment-only.env`` holds the same settings, and more.
 """
 
 from __future__ import annotations

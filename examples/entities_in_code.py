@@ -1,5 +1,7 @@
 """Entities in code: build resources from entities and merge them the entity-aware way.
 
+Shows: the SDK's plain merge next to the entity-aware merge of the same two
+resources, and a provider built with the result. Needs: nothing else running.
 Run it: ``python examples/entities_in_code.py``.
 """
 

@@ -6,6 +6,7 @@ import json
 import shutil
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -70,7 +71,12 @@ def test_code_setup() -> None:
 def test_environment_only_setup() -> None:
     instrument = shutil.which("opentelemetry-instrument", path=str(Path(sys.executable).parent))
     assert instrument is not None
-    variables = _env_file(EXAMPLES / "environment-only.env")
+    # The documented settings, sent over OTLP instead of printed.
+    variables = _env_file(EXAMPLES / "environment-only.env") | {
+        "OTEL_TRACES_EXPORTER": "otlp",
+        "OTEL_LOGS_EXPORTER": "otlp",
+        "OTEL_EXPORTER_OTLP_PROTOCOL": "http/protobuf",
+    }
     with otlp_receiver() as receiver:
         _run(
             instrument,
@@ -87,6 +93,26 @@ def test_environment_only_setup() -> None:
         identity = predict(resource)
         assert resource["dash0.resource.id"] == attributes["dash0.resource.id"] == identity.id
         assert resource["service.name"] == "checkout"
+
+
+@pytest.mark.subprocess
+def test_the_examples_show_their_result_with_nothing_else_running() -> None:
+    instrument = shutil.which("opentelemetry-instrument", path=str(Path(sys.executable).parent))
+    assert instrument is not None
+    started = time.monotonic()
+    done = _run(
+        instrument,
+        sys.executable,
+        str(EXAMPLES / "auto_instrumented_app.py"),
+        **_env_file(EXAMPLES / "environment-only.env"),
+    )
+    assert time.monotonic() - started < 10
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.count('"dash0.resource.id"') >= 3  # two log records and a span, on the console
+    for example in [*sorted(EXAMPLES.glob("*.py")), EXAMPLES / "environment-only.env"]:
+        head = example.read_text(encoding="utf-8")[:1200]
+        assert "Shows" in head or "shows" in head, example.name
+        assert "Needs" in head or "needs" in head or "Run it" in head, example.name
 
 
 @pytest.mark.subprocess

@@ -22,6 +22,8 @@ if sys.version_info >= (3, 11):
 else:  # pragma: no cover - Python 3.10 has no tomllib; those tests skip there
     PYPROJECT: dict[str, Any] = {}
 README = (ROOT / "README.md").read_text(encoding="utf-8")
+DETECTORS_PAGE = (ROOT / "docs" / "detectors.md").read_text(encoding="utf-8")
+IDENTITY_PAGE = (ROOT / "docs" / "identity.md").read_text(encoding="utf-8")
 needs_tomllib = pytest.mark.skipif(sys.version_info < (3, 11), reason="tomllib is new in Python 3.11")
 
 
@@ -72,20 +74,26 @@ def test_readme_quick_start_has_the_two_commands() -> None:
     assert "python3 .ci/test.py" in (ROOT / ".ci" / "run").read_text(encoding="utf-8")
 
 
-def test_the_readme_lists_every_entity_type_and_ci_system() -> None:
+def test_the_detectors_page_lists_every_entity_type_and_ci_system() -> None:
     from otel_resource_identity.detectors._emit import ENTITY_TYPES
     from otel_resource_identity.detectors._signals import CI_SIGNALS
 
     for entity_type in ENTITY_TYPES:
-        row = next((line for line in README.splitlines() if line.startswith(f"| `{entity_type.name}`")), "")
+        row = next((line for line in DETECTORS_PAGE.splitlines() if line.startswith(f"| `{entity_type.name}`")), "")
         assert all(f"`{key}`" in row for key in entity_type.id + entity_type.description), entity_type.name
     for system in CI_SIGNALS:
-        assert system.split(" ")[0] in README, system
+        assert system.split(" ")[0] in DETECTORS_PAGE, system
 
 
-def test_the_readme_rule_tables_are_the_rulesets() -> None:
+def test_the_identity_page_rule_tables_are_the_rulesets() -> None:
     from otel_resource_identity.identity.rulesets import BY_NAME
     from otel_resource_identity.identity.table import markdown
 
     for ruleset in BY_NAME.values():
-        assert markdown(ruleset) in README, f"regenerate the README table for {ruleset.name}"
+        assert markdown(ruleset) in IDENTITY_PAGE, f"regenerate the docs/identity.md table for {ruleset.name}"
+
+
+def test_the_readme_links_every_docs_page_and_every_page_links_back() -> None:
+    for page in sorted((ROOT / "docs").glob("*.md")):
+        assert f"(docs/{page.name})" in README, page.name
+        assert "(../README.md)" in page.read_text(encoding="utf-8"), page.name

@@ -4,7 +4,7 @@ Entity types are declared once, as data: which attributes identify an entity
 and which describe it. A detector only collects attributes; the entities
 follow from this table (an entity is emitted when all its identifying
 attributes were found). The semantic conventions assign most roles; the rows
-marked "decided here" are this package's choices, listed in the README.
+marked "decided here" are this package's choices, listed in docs/detectors.md.
 """
 
 from __future__ import annotations

@@ -2,7 +2,7 @@
 
 The algorithm is the Resource data model's "Merging Entities into a Resource"
 (OpenTelemetry specification, Resource data model), with the points the text
-leaves open decided as the README's "Entity merge" section documents. The policy
+leaves open decided as docs/entities.md ("Entity merge") documents. The policy
 is a pure function over :class:`ResourceParts`; :func:`merge` is the only place
 that turns SDK resources into parts and back.
 """

@@ -7,7 +7,7 @@ Format (OpenTelemetry specification, "Entity Propagation")::
 The parser is lenient as the specification asks: it never raises, skips what
 it cannot use with one warning saying why (naming positions, types and keys,
 never values), and keeps everything else. Decisions the specification leaves
-open are listed in the README ("OTEL_ENTITIES").
+open are listed in docs/entities.md ("OTEL_ENTITIES").
 """
 
 from __future__ import annotations

@@ -3,7 +3,7 @@
 Conditions say when a rule applies; key sources say which attributes identify
 the resource once it does; names and types say what to call it. Every piece is
 a small frozen value that can evaluate itself, explain a failure in words, and
-describe itself for the README, so the rule tables are pure data.
+describe itself for the rule tables of docs/identity.md, so the rules are pure data.
 """
 
 from __future__ import annotations

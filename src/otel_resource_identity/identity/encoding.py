@@ -1,6 +1,6 @@
 """The canonical encoding behind ``id`` and ``hash`` (version 1).
 
-Specified so that another language can reproduce every id (the README has the
+Specified so that another language can reproduce every id (docs/identity.md has the
 same text, and ``tests/golden/identity-v1.json`` has vectors with the exact
 input bytes):
 

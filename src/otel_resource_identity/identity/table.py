@@ -1,4 +1,4 @@
-"""The README's rule tables, written from the rulesets themselves (a test keeps them equal)."""
+"""The rule tables of docs/identity.md, written from the rulesets themselves (a test keeps them equal)."""
 
 from __future__ import annotations
 
