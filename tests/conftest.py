@@ -81,9 +81,19 @@ def _no_settings_from_the_caller(monkeypatch: pytest.MonkeyPatch) -> None:
             monkeypatch.delenv(key)
 
 
+# A subprocess is outside the audit-hook guard: on a machine that is itself a cloud VM its
+# detectors would ask the real metadata services. These keep every such request on loopback.
+_NO_CLOUD_METADATA = {
+    "AWS_EC2_METADATA_DISABLED": "true",
+    "GCE_METADATA_HOST": "127.0.0.1:9",
+    "RESOURCE_IDENTITY_AZURE_IMDS_ENDPOINT": "http://127.0.0.1:9",
+}
+
+
 def clean_environment(**variables: str) -> dict[str, str]:
-    """The process environment without OpenTelemetry settings, plus ``variables``."""
+    """The process environment without OpenTelemetry settings, plus ``variables`` (metadata kept on loopback)."""
     env = {k: v for k, v in os.environ.items() if not k.startswith(("OTEL_", "RESOURCE_IDENTITY_"))}
+    env.update(_NO_CLOUD_METADATA)
     env.update(variables)
     return env
 

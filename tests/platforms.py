@@ -123,9 +123,15 @@ def serve(routes: dict[str, Reply], tls: ssl.SSLContext | None = None) -> Iterat
     stop = threading.Event()
 
     class Handler(BaseHTTPRequestHandler):
-        def do_GET(self) -> None:
-            server_state.requests.append((self.path, dict(self.headers.items())))
-            reply = server_state.routes.get(self.path) or Reply({"message": "not found"}, 404)
+        def do_PUT(self) -> None:
+            # PUT routes are keyed "PUT <path>" (the EC2 metadata token); the body is read and ignored.
+            self.rfile.read(int(self.headers.get("Content-Length") or 0))
+            self.do_GET(f"PUT {self.path}")
+
+        def do_GET(self, key: str | None = None) -> None:
+            key = key or self.path
+            server_state.requests.append((key, dict(self.headers.items())))
+            reply = server_state.routes.get(key) or Reply({"message": "not found"}, 404)
             if reply.delay:
                 stop.wait(reply.delay)
             body = reply.body

@@ -12,12 +12,15 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from .detection import detect_resource as detect_resource
+    from .detectors.aws_ec2 import AwsEc2Detector as AwsEc2Detector
     from .detectors.aws_ecs import AwsEcsDetector as AwsEcsDetector
     from .detectors.aws_lambda import AwsLambdaDetector as AwsLambdaDetector
+    from .detectors.azure_vm import AzureVmDetector as AzureVmDetector
     from .detectors.cicd import CicdDetector as CicdDetector
     from .detectors.container import ContainerDetector as ContainerDetector
     from .detectors.env_entities import EnvEntitiesDetector as EnvEntitiesDetector
     from .detectors.gcp_cloud_run import GcpCloudRunDetector as GcpCloudRunDetector
+    from .detectors.gcp_compute import GcpComputeDetector as GcpComputeDetector
     from .detectors.heroku import HerokuDetector as HerokuDetector
     from .detectors.host import HostDetector as HostDetector
     from .detectors.kubernetes import KubernetesDetector as KubernetesDetector
@@ -54,6 +57,9 @@ _EXPORTS = {
     "PlatformDetector": ".detectors.platform",
     "KubernetesDetector": ".detectors.kubernetes",
     "AwsEcsDetector": ".detectors.aws_ecs",
+    "AwsEc2Detector": ".detectors.aws_ec2",
+    "GcpComputeDetector": ".detectors.gcp_compute",
+    "AzureVmDetector": ".detectors.azure_vm",
     "AwsLambdaDetector": ".detectors.aws_lambda",
     "GcpCloudRunDetector": ".detectors.gcp_cloud_run",
     "HerokuDetector": ".detectors.heroku",
@@ -75,13 +81,16 @@ _EXPORTS = {
 __all__ = [
     "DEFAULT_RULESET",
     "RULESETS",
+    "AwsEc2Detector",
     "AwsEcsDetector",
     "AwsLambdaDetector",
+    "AzureVmDetector",
     "CicdDetector",
     "ContainerDetector",
     "Entity",
     "EnvEntitiesDetector",
     "GcpCloudRunDetector",
+    "GcpComputeDetector",
     "HerokuDetector",
     "HostDetector",
     "KubernetesDetector",

@@ -107,9 +107,20 @@ K8S_API: Setting[bool] = Setting(
     meaning="true lets the Kubernetes detector ask the API server for owner workloads, node and cluster (needs RBAC)",
 )
 
+AZURE_IMDS_ENDPOINT: Setting[str] = Setting(
+    name="RESOURCE_IDENTITY_AZURE_IMDS_ENDPOINT",
+    default="http://169.254.169.254",
+    parse=str.strip,
+    accepted="an http(s) base URL",
+    meaning="the Azure instance metadata service's base URL (the Azure VM detector asks it only on Azure)",
+)
+
 # The platforms PlatformDetector knows, in merge order (lowest precedence first).
 PLATFORM_NAMES: tuple[str, ...] = (
     "host",
+    "aws_ec2",
+    "gcp_compute",
+    "azure_vm",
     "container",
     "k8s",
     "aws_ecs",
@@ -207,4 +218,5 @@ ALL_SETTINGS: tuple[
     ENTITIES,
     DETECTION_TIMEOUT,
     K8S_API,
+    AZURE_IMDS_ENDPOINT,
 )

@@ -14,6 +14,10 @@ round after round, ours and the peers' alternating.
   GCP peer has its metadata host built in, so its requests reach the loopback
   server through ``HTTP_PROXY`` (which it honours; this package never uses a
   proxy for metadata endpoints).
+* On simulated cloud VMs: the EC2 and Compute Engine DMI as the filesystem
+  root, their metadata on 127.0.0.1; the peers' EC2 and GCP detectors have the
+  link-local address built in and reach the loopback server through
+  ``HTTP_PROXY`` too.
 * A hung ECS endpoint: how long start-up waits.
 * Import time over the SDK's trace module, in fresh interpreters.
 """
@@ -137,9 +141,41 @@ def _gcp_routes() -> dict[str, Reply]:
     return routes
 
 
+def _ec2_routes() -> dict[str, Reply]:
+    identity = _fixture("cloud/ec2-instance-identity-document.json")
+    hostname = "ip-10-158-112-84.us-west-2.compute.internal"
+    routes: dict[str, Reply] = {}
+    for base in ("", "http://169.254.169.254"):  # ours asks the server itself; the peer, through the proxy
+        routes[f"PUT {base}/latest/api/token"] = Reply("AQAEAFake-session-token==")
+        routes[f"{base}/latest/dynamic/instance-identity/document"] = Reply(identity)
+        routes[f"{base}/latest/meta-data/hostname"] = Reply(hostname)
+    return routes
+
+
+def _gce_routes() -> dict[str, Reply]:
+    flavor = {"Metadata-Flavor": "Google"}
+    document = _fixture("gcp/metadata-gce-recursive.json")
+    assert isinstance(document, dict)
+    instance, project = document["instance"], document["project"]
+    values = {
+        "instance/id": str(instance["id"]),
+        "instance/name": instance["name"],
+        "instance/machine-type": instance["machineType"],
+        "instance/zone": instance["zone"],
+        "project/project-id": project["projectId"],
+    }
+    routes = {f"/computeMetadata/v1/{path}": Reply(value, headers=flavor) for path, value in values.items()}
+    for key in ("cluster-name", "cluster-location"):  # not a GKE node: 404, as the metadata server answers
+        routes[f"/computeMetadata/v1/instance/attributes/{key}"] = Reply("not found", 404, headers=flavor)
+    peer_base = "http://metadata.google.internal/computeMetadata/v1/"
+    routes[peer_base + "instance/"] = Reply("", headers=flavor)
+    routes[peer_base + "?recursive=true"] = Reply(document, headers=flavor)
+    return routes
+
+
 def detection(rounds: int) -> list[Sides]:
     """Cold detection, ours against the peers, off-platform and on simulated platforms."""
-    results = [_sides("off every platform (9 platforms vs the peers' 5 detectors)", "ours", "peers", {}, rounds)]
+    results = [_sides("off every platform (12 platforms vs the peers' 5 detectors)", "ours", "peers", {}, rounds)]
     with serve(_ecs_routes()) as server:
         variables = {"ECS_CONTAINER_METADATA_URI_V4": f"{server.base}/v4/t"}
         results.append(_sides("ECS, metadata on loopback", "ours", "peer-ecs", variables, rounds))
@@ -153,6 +189,22 @@ def detection(rounds: int) -> list[Sides]:
             "NO_PROXY": "",
         }
         results.append(_sides("Cloud Run, metadata on loopback", "ours", "peer-gcp", variables, rounds))
+    with serve(_ec2_routes()) as server:
+        variables = {
+            "BENCH_ROOT": str(FIXTURES / "cloud" / "ec2-nitro"),
+            "AWS_EC2_METADATA_SERVICE_ENDPOINT": server.base,
+            "HTTP_PROXY": server.base,
+            "NO_PROXY": "",
+        }
+        results.append(_sides("EC2 VM, IMDSv2 on loopback", "ours", "peer-ec2", variables, rounds))
+    with serve(_gce_routes()) as server:
+        variables = {
+            "BENCH_ROOT": str(FIXTURES / "cloud" / "gce"),
+            "GCE_METADATA_HOST": server.host,
+            "HTTP_PROXY": server.base,
+            "NO_PROXY": "",
+        }
+        results.append(_sides("Compute Engine VM, metadata on loopback", "ours", "peer-gcp", variables, rounds))
     return results
 
 

@@ -10,12 +10,14 @@ from __future__ import annotations
 import importlib
 import json
 import logging
+import os
 import sys
 import time
 
 PEERS = {
     "peer-ecs": [("opentelemetry.sdk.extension.aws.resource.ecs", "AwsEcsResourceDetector")],
     "peer-gcp": [("opentelemetry.resourcedetector.gcp_resource_detector", "GoogleCloudResourceDetector")],
+    "peer-ec2": [("opentelemetry.sdk.extension.aws.resource.ec2", "AwsEc2ResourceDetector")],
     "peers": [
         ("opentelemetry.sdk.extension.aws.resource.ecs", "AwsEcsResourceDetector"),
         ("opentelemetry.sdk.extension.aws.resource._lambda", "AwsLambdaResourceDetector"),
@@ -38,7 +40,8 @@ def main(side: str) -> None:
     if side == "ours":
         from otel_resource_identity import PlatformDetector
 
-        detectors = [PlatformDetector()]
+        # BENCH_ROOT: a recorded filesystem (a cloud VM's DMI) for the simulated platforms.
+        detectors = [PlatformDetector(root=os.environ.get("BENCH_ROOT", "/"))]
     else:
         detectors = [getattr(importlib.import_module(module), name)() for module, name in PEERS[side]]
     started = time.perf_counter()

@@ -8,7 +8,9 @@ detector's ``applies()`` is the function here, so the two can never disagree.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping
+from dataclasses import dataclass
 
 from ._files import exists, read_text
 
@@ -46,6 +48,44 @@ CLOUD_RUN_SIGNALS: Mapping[str, tuple[str, str]] = {
     "job": ("CLOUD_RUN_JOB", "CLOUD_RUN_JOB"),
     "worker pool": ("CLOUD_RUN_WORKER_POOL", "CLOUD_RUN_WORKER_POOL"),
 }
+
+
+# The cloud's own DMI values (readable without privileges), as the clouds document them and
+# cloud-init's ds-identify classifies them. Sources per value in docs/detectors.md.
+EC2_VENDOR = "Amazon EC2"
+GCE_PRODUCT = "Google Compute Engine"
+GCE_VENDOR = "Google"
+AZURE_ASSET_TAG = "7783-7084-3265-9085-8269-3286-77"  # "MSFT AZURE VM"; a Hyper-V VM elsewhere lacks it
+DMI_DIR = "/sys/class/dmi/id"
+
+
+@dataclass(frozen=True)
+class Dmi:
+    """The firmware's identity strings (empty when not there: off Linux, in most sandboxes)."""
+
+    sys_vendor: str = ""
+    bios_vendor: str = ""
+    product_name: str = ""
+    board_asset_tag: str = ""
+    chassis_asset_tag: str = ""
+    hypervisor_uuid: str = ""
+
+
+@functools.lru_cache(maxsize=8)
+def dmi(root: str) -> Dmi:
+    """The DMI values under ``root``, read once per process and root: firmware facts do not change."""
+
+    def value(path: str) -> str:
+        return (read_text(root, path, limit=256) or "").strip()
+
+    return Dmi(
+        value(f"{DMI_DIR}/sys_vendor"),
+        value(f"{DMI_DIR}/bios_vendor"),
+        value(f"{DMI_DIR}/product_name"),
+        value(f"{DMI_DIR}/board_asset_tag"),
+        value(f"{DMI_DIR}/chassis_asset_tag"),
+        value("/sys/hypervisor/uuid"),
+    )
 
 
 def _set(environ: Mapping[str, str], name: str) -> bool:
@@ -110,6 +150,24 @@ def vercel(environ: Mapping[str, str], root: str) -> bool:
 
 def cicd(environ: Mapping[str, str], root: str) -> bool:
     return ci_system(environ) is not None
+
+
+def aws_ec2(environ: Mapping[str, str], root: str) -> bool:
+    # Nitro instances name the vendor; older Xen instances have a uuid starting with "ec2".
+    # Lambda's sandbox runs on AWS hardware too, but is never an EC2 instance of the user's.
+    if _set(environ, "AWS_LAMBDA_FUNCTION_NAME"):
+        return False
+    facts = dmi(root)
+    return EC2_VENDOR in (facts.sys_vendor, facts.bios_vendor) or facts.hypervisor_uuid.lower().startswith("ec2")
+
+
+def gcp_compute(environ: Mapping[str, str], root: str) -> bool:
+    facts = dmi(root)
+    return facts.product_name == GCE_PRODUCT or GCE_VENDOR in (facts.sys_vendor, facts.bios_vendor)
+
+
+def azure_vm(environ: Mapping[str, str], root: str) -> bool:
+    return dmi(root).chassis_asset_tag == AZURE_ASSET_TAG
 
 
 def otel_entities(environ: Mapping[str, str], root: str) -> bool:

@@ -2,10 +2,8 @@
 
 The environment says which kind of workload this is (checked in the table's
 order: Cloud Functions gen2 also sets every ``K_*`` variable of a service).
-Only then does the detector ask the metadata server (``GCE_METADATA_HOST`` if
-set, else the link-local address, never a DNS name that an intranet could
-answer) for project, region, zone and instance id, sending and requiring
-``Metadata-Flavor: Google``. It never asks for tokens or identities.
+Only then does the detector ask the metadata server (see ``_gcp_metadata``)
+for project, region, zone and instance id.
 """
 
 from __future__ import annotations
@@ -28,18 +26,14 @@ from opentelemetry.semconv._incubating.attributes.cloud_attributes import (
     CloudProviderValues,
 )
 
-from .._settings import warn_once
 from . import _signals
 from ._base import NetworkDetector
 from ._emit import detected
 from ._environ import whole_number
-from ._http import Deadline, get_text
-from ._urls import parse_endpoint
+from ._gcp_metadata import ask, last_segment, metadata_base
+from ._http import Deadline
 
 _logger = logging.getLogger(__name__)
-
-DEFAULT_METADATA_HOST = "169.254.169.254"
-_FLAVOR = ("Metadata-Flavor", "Google")
 
 
 @dataclass(frozen=True)
@@ -74,8 +68,7 @@ WORKLOADS: Mapping[str, Workload] = {
     ),
 }
 
-# Metadata paths and the attribute each answers; region and zone come as
-# "projects/<number>/regions/<region>", of which the last segment is kept.
+# Metadata paths and the attribute each answers.
 _METADATA: tuple[tuple[str, str], ...] = (
     ("project/project-id", CLOUD_ACCOUNT_ID),
     ("instance/region", CLOUD_REGION),
@@ -122,53 +115,21 @@ class GcpCloudRunDetector(NetworkDetector):
         base = metadata_base(self.environ)
         if base is None:
             return {}
+        answers = ask(base, tuple(path for path, _ in _METADATA), deadline)
         found: dict[str, object] = {}
-        failed: list[str] = []
-        problem = ""
-        # Each path on its own: one that is missing (a 404 for instance/zone)
-        # must not lose the others.
         for path, attribute in _METADATA:
-            response = get_text(
-                f"{base}/computeMetadata/v1/{path}", deadline=deadline, headers=dict([_FLAVOR]), require_header=_FLAVOR
-            )
-            if not response.ok or not response.document:
-                failed.append(path)
-                problem = problem or response.problem or "an empty reply"
-                if not response.http_error:
-                    break  # no server, no time left, or not the metadata server: asking on is pointless
-                continue
-            value = str(response.document)
-            found[attribute] = (
-                value.rsplit("/", 1)[-1] if attribute in (CLOUD_REGION, CLOUD_AVAILABILITY_ZONE) else value
-            )
-            self.partial[attribute] = found[attribute]
-        if failed:
+            if path in answers.values:
+                value = answers.values[path]
+                found[attribute] = (
+                    last_segment(value) if attribute in (CLOUD_REGION, CLOUD_AVAILABILITY_ZONE) else value
+                )
+        self.partial.update(found)
+        if answers.failed:
             _logger.warning(
                 "Google Cloud: the metadata server at %s did not answer %s (%s); reported what it did answer "
                 "and what the environment says",
                 base,
-                ", ".join(failed),
-                problem,
+                ", ".join(answers.failed),
+                answers.problem,
             )
         return found
-
-
-def metadata_base(environ: Mapping[str, str]) -> str | None:
-    """``http://host[:port]`` of the metadata server (``GCE_METADATA_HOST``, else the link-local address).
-
-    A malformed ``GCE_METADATA_HOST`` is one warning (never quoting it: it may
-    carry credentials) and no request.
-    """
-    text = environ.get("GCE_METADATA_HOST", "").strip() or DEFAULT_METADATA_HOST
-    endpoint = parse_endpoint(f"http://{text}")
-    problem = endpoint if isinstance(endpoint, str) else ""
-    if not problem and ("@" in text or endpoint.path != "/"):  # type: ignore[union-attr]
-        problem = "it holds credentials or a path"
-    if problem or isinstance(endpoint, str):
-        warn_once(
-            ("GCE_METADATA_HOST", text),
-            "GCE_METADATA_HOST is not host[:port] (%s); skipped the metadata server",
-            problem,
-        )
-        return None
-    return endpoint.safe

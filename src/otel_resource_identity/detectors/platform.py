@@ -7,8 +7,9 @@
    threads that share one deadline (``RESOURCE_IDENTITY_DETECTION_TIMEOUT``,
    default 1 s). A thread still running at the deadline is left behind, never
    joined; its detector is reported as timed out.
-3. Merge in a fixed precedence, lowest first: host, container, Kubernetes,
-   ECS, Lambda, Cloud Run, Heroku, Vercel, CI/CD, then ``OTEL_ENTITIES``. The
+3. Merge in a fixed precedence, lowest first: host, the cloud VM (EC2,
+   Compute Engine, Azure), container, Kubernetes, ECS, Lambda, Cloud Run,
+   Heroku, Vercel, CI/CD, then ``OTEL_ENTITIES``. The
    more specific source wins (ECS's ``DockerId`` over the cgroup guess).
 4. Cache the result for the process: platform facts do not change on fork.
 """
@@ -52,6 +53,11 @@ Signal = Callable[[Mapping[str, str], str], bool]
 # neither import time nor detection time.
 PLATFORMS: tuple[tuple[str, str, str, Signal], ...] = (
     ("host", "host", "HostDetector", _signals.always),
+    # Cloud VMs: above the plain host (the instance id is the host.id), below every
+    # platform that runs on them (Kubernetes, ECS, Lambda, Cloud Run).
+    ("aws_ec2", "aws_ec2", "AwsEc2Detector", _signals.aws_ec2),
+    ("gcp_compute", "gcp_compute", "GcpComputeDetector", _signals.gcp_compute),
+    ("azure_vm", "azure_vm", "AzureVmDetector", _signals.azure_vm),
     ("container", "container", "ContainerDetector", _signals.always),
     ("k8s", "kubernetes", "KubernetesDetector", _signals.kubernetes),
     ("aws_ecs", "aws_ecs", "AwsEcsDetector", _signals.aws_ecs),
