@@ -41,6 +41,9 @@ READ_FILES: dict[str, dict[str, str]] = {
     TEAMCITY.get("TEAMCITY_BUILD_PROPERTIES_FILE", "/teamcity/build.properties"): TEAMCITY,
     "/tmp/.otel-aws-account-id": {"AWS_LAMBDA_FUNCTION_NAME": "f", "AWS_REGION": "eu-west-1"},
     f"{SA}/namespace": {"KUBERNETES_SERVICE_HOST": "127.0.0.1"},
+    "/sys/class/dmi/id/sys_vendor": {"AWS_EC2_METADATA_DISABLED": "true"},
+    "/sys/class/dmi/id/chassis_asset_tag": {"RESOURCE_IDENTITY_AZURE_IMDS_ENDPOINT": "http://127.0.0.1:9"},
+    "/sys/hypervisor/uuid": {"AWS_EC2_METADATA_DISABLED": "true"},
     f"{SA}/token": {"KUBERNETES_SERVICE_HOST": "127.0.0.1", "RESOURCE_IDENTITY_K8S_API": "true", "K8S_POD_NAME": "p"},
     f"{SA}/ca.crt": {"KUBERNETES_SERVICE_HOST": "127.0.0.1", "RESOURCE_IDENTITY_K8S_API": "true", "K8S_POD_NAME": "p"},
 }

@@ -21,9 +21,9 @@ from opentelemetry._logs import get_logger_provider
 from opentelemetry.sdk._logs import LoggerProvider
 from opentelemetry.sdk.trace import TracerProvider
 
+from ._install import add_log_record_processor, add_span_processor
 from ._settings import STAMP
 from .entities.flag import apply_flag_from_environment
-from .setup import add_log_record_processor, add_span_processor
 
 _logger = logging.getLogger(__name__)
 

@@ -12,7 +12,6 @@ import logging
 import os
 import re
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
 from typing import Generic, TypeVar
 
 from ._locks import ForkSafeLock
@@ -42,13 +41,18 @@ def _parse_bool(text: str) -> bool:
     raise ValueError(text)
 
 
-@dataclass(frozen=True)
 class Setting(Generic[T]):
-    name: str
-    default: T
-    parse: Callable[[str], T]
-    accepted: str
-    meaning: str
+    """One environment variable: its name, default, parser, what it accepts, what it means."""
+
+    # A plain class with slots: a dataclass costs start-up time, and settings load at start-up.
+    __slots__ = ("accepted", "default", "meaning", "name", "parse")
+
+    def __init__(self, *, name: str, default: T, parse: Callable[[str], T], accepted: str, meaning: str) -> None:
+        self.name = name
+        self.default = default
+        self.parse = parse
+        self.accepted = accepted
+        self.meaning = meaning
 
     def read(self, environ: Mapping[str, str] | None = None) -> T:
         """The setting's value in ``environ`` (the process environment by default)."""

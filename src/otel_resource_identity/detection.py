@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 from opentelemetry.sdk.resources import OTELResourceDetector, Resource
 
@@ -67,7 +67,7 @@ def run_detection(
     if not within:
         resource = resource.merge(platform_resource)
     resource = resource.merge(user)
-    runs = tuple(replace(run, within=within) for run in platform.runs)
+    runs = tuple(run._replace(within=within) for run in platform.runs)
     return DetectionReport(resource, (sdk_run, *runs, user_run))
 
 

@@ -17,7 +17,6 @@ from opentelemetry.sdk.resources import Resource
 from opentelemetry.sdk.trace import ReadableSpan, Span, SpanProcessor
 
 from ._settings import warn_once
-from .stamping import identity_attributes
 
 
 def _warn(signal: str, problem: Exception) -> None:
@@ -50,6 +49,9 @@ class _Stamps:
         if known is not None and known[0]() is resource:
             self._last = known
             return known[1]
+        # The rule tables load with the first resource stamped, not at start-up.
+        from .stamping import identity_attributes  # noqa: PLC0415
+
         values = identity_attributes(resource, prefix=self._prefix, ruleset=self._ruleset)
         entries = self._by_resource
 

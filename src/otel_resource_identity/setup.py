@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import weakref
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -13,17 +12,12 @@ from opentelemetry.sdk.metrics import MeterProvider
 from opentelemetry.sdk.resources import Resource
 from opentelemetry.sdk.trace import TracerProvider
 
-from ._providers import add_to_meter_provider_resource, put_first
+from ._install import add_log_record_processor, add_span_processor
+from ._providers import add_to_meter_provider_resource
 from ._settings import STAMP, STAMP_TARGETS
 from .detection import detect_resource
 from .entities.flag import apply_flag_from_environment, disable_entity_merge, enable_entity_merge
-from .processors import ResourceIdentityLogRecordProcessor, ResourceIdentitySpanProcessor
 from .stamping import identity_attributes, stamp_resource
-
-# Providers that already have this package's processor, so that configuring
-# twice (configure() and auto-instrumentation, say) never stamps twice.
-_stamped_tracer_providers: weakref.WeakSet[TracerProvider] = weakref.WeakSet()
-_stamped_logger_providers: weakref.WeakSet[LoggerProvider] = weakref.WeakSet()
 
 
 @dataclass(frozen=True)
@@ -44,33 +38,6 @@ def _targets(stamp: Iterable[str] | None) -> frozenset[str]:
     if unknown:
         raise ValueError(f"stamp: unknown target(s) {sorted(unknown)}; accepted: {', '.join(STAMP_TARGETS)}, none")
     return chosen
-
-
-def add_span_processor(provider: TracerProvider, *, prefix: str | None = None, ruleset: str | None = None) -> bool:
-    """Add the span processor to ``provider`` unless it already has it; ``True`` when added."""
-    if provider in _stamped_tracer_providers:
-        return False
-    provider.add_span_processor(ResourceIdentitySpanProcessor(prefix=prefix, ruleset=ruleset))
-    _stamped_tracer_providers.add(provider)
-    return True
-
-
-def add_log_record_processor(
-    provider: LoggerProvider, *, prefix: str | None = None, ruleset: str | None = None
-) -> bool:
-    """Add the log record processor to ``provider``, *before* every processor it already has.
-
-    Exporting processors export (or queue) a record when it is emitted, so the
-    stamping processor must run first, whatever order the providers were set
-    up in. ``False`` when the provider already had it.
-    """
-    if provider in _stamped_logger_providers:
-        return False
-    processor = ResourceIdentityLogRecordProcessor(prefix=prefix, ruleset=ruleset)
-    provider.add_log_record_processor(processor)
-    put_first(provider, processor)
-    _stamped_logger_providers.add(provider)
-    return True
 
 
 def _global_tracer_provider(resource: Resource, set_global: bool) -> TracerProvider:

@@ -13,6 +13,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+import bench_startup
+
 import bench_detection
 import bench_merge
 import bench_predict
@@ -51,6 +53,15 @@ def main(argv: list[str] | None = None) -> int:
     print("\nDetection when the ECS endpoint hangs: seconds until start-up continues")
     for name, seconds in bench_detection.hung_endpoint(quick).items():
         print(f"  {name:<40} {seconds:8.2f} s")
+    startup_rounds = 3 if quick else 15
+    print("\nStart-up, whole processes (median of fresh interpreters; ours / baseline)")
+    for pair in (*bench_startup.instrumented_app(startup_rounds), *bench_startup.whole_process(startup_rounds)):
+        print(
+            f"  {pair.title:<62} {pair.ours * 1000 if pair.ours < 10 else pair.ours:10.2f} "
+            f"{pair.baseline * 1000 if pair.baseline < 10 else pair.baseline:10.2f} {pair.ratio:6.2f}  {pair.extra}"
+        )
+    first = bench_startup.first_detection(startup_rounds)
+    print(f"  {'first PlatformDetector().detect() off-platform, imports included':<62} {first * 1000:10.2f} ms")
     print("\nImport time over opentelemetry.sdk.trace (median of fresh interpreters)")
     for name, seconds in bench_detection.import_time(3 if quick else 15).items():
         print(f"  {name:<40} {seconds * 1000:8.2f} ms")

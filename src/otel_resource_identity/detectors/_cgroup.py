@@ -17,7 +17,7 @@ detectors: one parser, written once. The rules, and why:
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from typing import NamedTuple
 
 _HEX64 = r"[0-9a-f]{64}"
 _UID = r"[0-9a-f]{8}[-_][0-9a-f]{4}[-_][0-9a-f]{4}[-_][0-9a-f]{4}[-_][0-9a-f]{12}"
@@ -43,8 +43,7 @@ _MOUNT_KUBELET_POD = re.compile(rf"/pods/({_UID})/")
 _MOUNT_KUBELET_CONTAINER = re.compile(rf"/pods/{_UID}/containers/([^/]+)/[0-9a-f]+$")
 
 
-@dataclass(frozen=True)
-class ContainerFacts:
+class ContainerFacts(NamedTuple):
     """What the files told: each field ``None`` when they did not say."""
 
     container_id: str | None = None

@@ -10,103 +10,67 @@ marked "decided here" are this package's choices, listed in docs/detectors.md.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from opentelemetry.sdk.resources import Resource
-from opentelemetry.semconv._incubating.attributes import (
-    aws_attributes as aws,
-)
-from opentelemetry.semconv._incubating.attributes import (
-    cicd_attributes as cicd,
-)
-from opentelemetry.semconv._incubating.attributes import (
-    container_attributes as container,
-)
-from opentelemetry.semconv._incubating.attributes import (
-    faas_attributes as faas,
-)
-from opentelemetry.semconv._incubating.attributes import (
-    host_attributes as host,
-)
-from opentelemetry.semconv._incubating.attributes import (
-    k8s_attributes as k8s,
-)
-from opentelemetry.semconv._incubating.attributes import (
-    os_attributes as os_,
-)
-from opentelemetry.semconv._incubating.attributes import (
-    service_attributes as service,
-)
-from opentelemetry.semconv._incubating.attributes import (
-    vcs_attributes as vcs,
-)
-from opentelemetry.semconv.schemas import Schemas
 
 from .._settings import warn_once
 from ..entities.model import Entity
 from ..entities.resource import resource_from_entities
 from ._urls import strip_credentials
 
-_INT64 = (-(2**63), 2**63 - 1)
-
 # The semantic-conventions version every detector of this package writes: the
 # newest schema the oldest supported opentelemetry-semantic-conventions knows.
-SCHEMA_URL = Schemas.V1_41_0.value
+SCHEMA_URL = "https://opentelemetry.io/schemas/1.41.0"
+_INT64 = (-(2**63), 2**63 - 1)
+
+# Attribute names as plain strings: importing the semantic-convention modules
+# that define them costs more start-up time than a whole detection (the vcs and
+# k8s modules alone, about 6 ms). tests/test_attribute_names.py checks every
+# name here against the constant it stands for.
 
 
-@dataclass(frozen=True)
-class EntityType:
+class EntityType(NamedTuple):
     name: str
     id: tuple[str, ...]
     description: tuple[str, ...] = ()
 
 
-def _workload(kind: str, uid: str, name: str) -> EntityType:
-    return EntityType(f"k8s.{kind}", (uid,), (name,))
+def _workload(kind: str) -> EntityType:
+    return EntityType(f"k8s.{kind}", (f"k8s.{kind}.uid",), (f"k8s.{kind}.name",))
 
 
 ENTITY_TYPES: tuple[EntityType, ...] = (
-    EntityType("service", (service.SERVICE_NAME,), (service.SERVICE_VERSION,)),
-    EntityType("service.instance", (service.SERVICE_INSTANCE_ID,)),
-    EntityType("service.namespace", (service.SERVICE_NAMESPACE,)),
-    EntityType(
-        "container",
-        (container.CONTAINER_ID,),
-        (container.CONTAINER_NAME, container.CONTAINER_IMAGE_NAME, container.CONTAINER_IMAGE_TAGS),
-    ),
+    EntityType("service", ("service.name",), ("service.version",)),
+    EntityType("service.instance", ("service.instance.id",)),
+    EntityType("service.namespace", ("service.namespace",)),
+    EntityType("container", ("container.id",), ("container.name", "container.image.name", "container.image.tags")),
     # Decided here: the runtime's name identifies it (its version is rarely
     # visible from inside a container).
-    EntityType("container.runtime", (container.CONTAINER_RUNTIME_NAME,), (container.CONTAINER_RUNTIME_VERSION,)),
-    EntityType("k8s.container", (k8s.K8S_CONTAINER_NAME,), (k8s.K8S_CONTAINER_RESTART_COUNT,)),
-    EntityType("k8s.pod", (k8s.K8S_POD_UID,), (k8s.K8S_POD_NAME,)),
-    _workload("replicaset", k8s.K8S_REPLICASET_UID, k8s.K8S_REPLICASET_NAME),
-    _workload("deployment", k8s.K8S_DEPLOYMENT_UID, k8s.K8S_DEPLOYMENT_NAME),
-    _workload("statefulset", k8s.K8S_STATEFULSET_UID, k8s.K8S_STATEFULSET_NAME),
-    _workload("daemonset", k8s.K8S_DAEMONSET_UID, k8s.K8S_DAEMONSET_NAME),
-    _workload("job", k8s.K8S_JOB_UID, k8s.K8S_JOB_NAME),
-    _workload("cronjob", k8s.K8S_CRONJOB_UID, k8s.K8S_CRONJOB_NAME),
-    EntityType("k8s.namespace", (k8s.K8S_NAMESPACE_NAME,)),
-    EntityType("k8s.node", (k8s.K8S_NODE_UID,), (k8s.K8S_NODE_NAME,)),
-    EntityType("k8s.cluster", (k8s.K8S_CLUSTER_UID,), (k8s.K8S_CLUSTER_NAME,)),
+    EntityType("container.runtime", ("container.runtime.name",), ("container.runtime.version",)),
+    EntityType("k8s.container", ("k8s.container.name",), ("k8s.container.restart_count",)),
+    EntityType("k8s.pod", ("k8s.pod.uid",), ("k8s.pod.name",)),
+    *(_workload(kind) for kind in ("replicaset", "deployment", "statefulset", "daemonset", "job", "cronjob")),
+    EntityType("k8s.namespace", ("k8s.namespace.name",)),
+    EntityType("k8s.node", ("k8s.node.uid",), ("k8s.node.name",)),
+    EntityType("k8s.cluster", ("k8s.cluster.uid",), ("k8s.cluster.name",)),
     # Decided here: an ECS task is identified by its ARN.
     EntityType(
         "aws.ecs.task",
-        (aws.AWS_ECS_TASK_ARN,),
-        (aws.AWS_ECS_TASK_ID, aws.AWS_ECS_TASK_FAMILY, aws.AWS_ECS_TASK_REVISION, aws.AWS_ECS_LAUNCHTYPE),
+        ("aws.ecs.task.arn",),
+        ("aws.ecs.task.id", "aws.ecs.task.family", "aws.ecs.task.revision", "aws.ecs.launchtype"),
     ),
     # Decided here: a function is identified by its name.
-    EntityType("faas", (faas.FAAS_NAME,), (faas.FAAS_VERSION, faas.FAAS_INSTANCE, faas.FAAS_MAX_MEMORY)),
-    EntityType("cicd.pipeline", (cicd.CICD_PIPELINE_NAME,)),
-    EntityType("cicd.pipeline.run", (cicd.CICD_PIPELINE_RUN_ID,), (cicd.CICD_PIPELINE_RUN_URL_FULL,)),
-    EntityType("cicd.worker", (cicd.CICD_WORKER_ID,), (cicd.CICD_WORKER_NAME, cicd.CICD_WORKER_URL_FULL)),
-    EntityType("vcs.repository", (vcs.VCS_REPOSITORY_URL_FULL,), (vcs.VCS_REPOSITORY_NAME,)),
-    EntityType(
-        "vcs.ref", (vcs.VCS_REF_HEAD_REVISION,), (vcs.VCS_REF_HEAD_NAME, vcs.VCS_REF_HEAD_TYPE, vcs.VCS_REF_TYPE)
-    ),
+    EntityType("faas", ("faas.name",), ("faas.version", "faas.instance", "faas.max_memory")),
+    EntityType("cicd.pipeline", ("cicd.pipeline.name",)),
+    EntityType("cicd.pipeline.run", ("cicd.pipeline.run.id",), ("cicd.pipeline.run.url.full",)),
+    EntityType("cicd.worker", ("cicd.worker.id",), ("cicd.worker.name", "cicd.worker.url.full")),
+    EntityType("vcs.repository", ("vcs.repository.url.full",), ("vcs.repository.name",)),
+    EntityType("vcs.ref", ("vcs.ref.head.revision",), ("vcs.ref.head.name", "vcs.ref.head.type", "vcs.ref.type")),
     # Decided here: the host is identified by host.id (semantic-conventions work in progress agrees).
-    EntityType("host", (host.HOST_ID,), (host.HOST_NAME, host.HOST_ARCH, host.HOST_TYPE, host.HOST_IMAGE_ID)),
+    EntityType("host", ("host.id",), ("host.name", "host.arch", "host.type", "host.image.id")),
     # Decided here: the operating system is identified by its type.
-    EntityType("os", (os_.OS_TYPE,), (os_.OS_NAME, os_.OS_VERSION, os_.OS_DESCRIPTION, os_.OS_BUILD_ID)),
+    EntityType("os", ("os.type",), ("os.name", "os.version", "os.description", "os.build_id")),
 )
 
 

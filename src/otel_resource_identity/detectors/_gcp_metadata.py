@@ -14,7 +14,8 @@ from collections.abc import Mapping, MutableMapping
 from dataclasses import dataclass, field
 
 from .._settings import warn_once
-from ._http import Deadline, get_text
+from ._deadline import Deadline
+from ._http import get_text
 from ._urls import parse_endpoint
 
 DEFAULT_METADATA_HOST = "169.254.169.254"

@@ -27,11 +27,11 @@ import json
 import re
 import socket
 import threading
-import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from ._deadline import Deadline
 from ._urls import Endpoint, parse_endpoint
 
 if TYPE_CHECKING:
@@ -41,24 +41,6 @@ MAX_BYTES = 1024 * 1024
 _MAX_HEADER_BYTES = 64 * 1024
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 _STATUS_LINE = re.compile(rb"HTTP/1\.[01] ([1-5][0-9]{2})(?: [^\r\n]*)?")
-
-
-@dataclass(frozen=True)
-class Deadline:
-    """A point in time (``time.monotonic()``) that every network call respects."""
-
-    at: float
-
-    @classmethod
-    def after(cls, seconds: float) -> Deadline:
-        return cls(time.monotonic() + seconds)
-
-    def remaining(self) -> float:
-        return max(0.0, self.at - time.monotonic())
-
-    def sooner(self, seconds: float) -> Deadline:
-        """This deadline, or ``seconds`` from now if that comes first."""
-        return Deadline(min(self.at, time.monotonic() + seconds))
 
 
 @dataclass(frozen=True)

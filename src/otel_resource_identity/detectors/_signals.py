@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Mapping
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from ._files import exists, read_text
 
@@ -59,8 +59,7 @@ AZURE_ASSET_TAG = "7783-7084-3265-9085-8269-3286-77"  # "MSFT AZURE VM"; a Hyper
 DMI_DIR = "/sys/class/dmi/id"
 
 
-@dataclass(frozen=True)
-class Dmi:
+class Dmi(NamedTuple):
     """The firmware's identity strings (empty when not there: off Linux, in most sandboxes)."""
 
     sys_vendor: str = ""

@@ -12,9 +12,8 @@ Two functions, used everywhere a URL is taken in or given out:
 
 from __future__ import annotations
 
-import ipaddress
 import re
-from dataclasses import dataclass
+from typing import NamedTuple
 
 _SCHEME = re.compile(r"([A-Za-z][A-Za-z0-9+.-]*)://")
 _LABEL = re.compile(r"(?!-)[A-Za-z0-9-]{1,63}(?<!-)")
@@ -22,8 +21,7 @@ _PORT = re.compile(r"[0-9]{1,5}")
 _DEFAULT_PORTS = {"http": 80, "https": 443}
 
 
-@dataclass(frozen=True)
-class Endpoint:
+class Endpoint(NamedTuple):
     """A validated http(s) endpoint. ``path`` includes the query; ``safe`` is fit for a log line."""
 
     scheme: str
@@ -79,6 +77,8 @@ def strip_credentials(text: str) -> str:
 
 def valid_host(host: str) -> bool:
     """An IP address or a DNS name of ASCII labels (at most 253 characters)."""
+    import ipaddress  # noqa: PLC0415 - only when an endpoint is parsed (on a signalled platform)
+
     try:
         ipaddress.ip_address(host)
     except ValueError:
@@ -97,6 +97,8 @@ def split_host_port(text: str, default_port: int) -> tuple[str, int] | str:  # n
         close = text.find("]")
         if close < 0:
             return "an IPv6 address lacks its closing ']'"
+        import ipaddress  # noqa: PLC0415 - see valid_host
+
         host, after = text[1:close], text[close + 1 :]
         if after and not after.startswith(":"):
             return "text follows the IPv6 address"

@@ -31,8 +31,9 @@ from opentelemetry.semconv._incubating.attributes.host_attributes import HOST_ID
 
 from . import _signals
 from ._base import NetworkDetector
+from ._deadline import Deadline
 from ._emit import detected
-from ._http import Deadline, Response, get, get_json, get_text
+from ._http import Response, get, get_json, get_text
 from ._reply import Fields
 from ._urls import parse_endpoint
 

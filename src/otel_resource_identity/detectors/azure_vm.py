@@ -30,8 +30,9 @@ from opentelemetry.semconv._incubating.attributes.host_attributes import HOST_ID
 from .._settings import AZURE_IMDS_ENDPOINT
 from . import _signals
 from ._base import NetworkDetector
+from ._deadline import Deadline
 from ._emit import detected
-from ._http import Deadline, get_json
+from ._http import get_json
 from ._reply import Fields
 from ._urls import parse_endpoint
 

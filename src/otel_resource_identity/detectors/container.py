@@ -8,15 +8,14 @@ a private namespace reads ``0::/``), ``/proc/self/mountinfo``; see
 from __future__ import annotations
 
 from opentelemetry.sdk.resources import Resource
-from opentelemetry.semconv._incubating.attributes.container_attributes import (
-    CONTAINER_ID,
-    CONTAINER_RUNTIME_NAME,
-)
 
 from ._base import BaseDetector
 from ._cgroup import ContainerFacts, parse_cgroup, parse_mountinfo
 from ._emit import detected
 from ._files import exists, read_text
+
+# Plain strings: the semantic-convention module costs start-up time (tests/test_attribute_names.py checks them).
+CONTAINER_ID, CONTAINER_RUNTIME_NAME = "container.id", "container.runtime.name"
 
 # Marker files a runtime leaves in the container's root: they say which
 # runtime, never which container.

@@ -28,10 +28,10 @@ from opentelemetry.semconv._incubating.attributes.cloud_attributes import (
 
 from . import _signals
 from ._base import NetworkDetector
+from ._deadline import Deadline
 from ._emit import detected
 from ._environ import whole_number
 from ._gcp_metadata import ask, last_segment, metadata_base
-from ._http import Deadline
 
 _logger = logging.getLogger(__name__)
 

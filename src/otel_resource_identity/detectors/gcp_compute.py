@@ -28,9 +28,9 @@ from opentelemetry.semconv._incubating.attributes.k8s_attributes import K8S_CLUS
 
 from . import _signals
 from ._base import NetworkDetector
+from ._deadline import Deadline
 from ._emit import detected
 from ._gcp_metadata import Answers, ask, last_segment, metadata_base, record
-from ._http import Deadline
 
 _logger = logging.getLogger(__name__)
 

@@ -10,66 +10,64 @@ file is bind-mounted in; otherwise ``host.id`` is left to a cloud detector.
 
 from __future__ import annotations
 
+import os
 import platform
 import re
-import socket
-import subprocess
 import sys
 from collections.abc import Mapping
 
 from opentelemetry.sdk.resources import Resource
-from opentelemetry.semconv._incubating.attributes.host_attributes import (
-    HOST_ARCH,
-    HOST_ID,
-    HOST_NAME,
-    HostArchValues,
-)
-from opentelemetry.semconv._incubating.attributes.os_attributes import (
-    OS_BUILD_ID,
-    OS_DESCRIPTION,
-    OS_NAME,
-    OS_TYPE,
-    OS_VERSION,
-    OsTypeValues,
-)
 
 from ._base import BaseDetector
 from ._emit import detected
 from ._files import exists, read_text
 from .container import container_facts
 
+# Attribute names and values as plain strings (the semantic-convention modules
+# cost start-up time); tests/test_attribute_names.py checks them.
+HOST_ARCH, HOST_ID, HOST_NAME = "host.arch", "host.id", "host.name"
+OS_BUILD_ID, OS_DESCRIPTION, OS_NAME, OS_TYPE, OS_VERSION = (
+    "os.build_id",
+    "os.description",
+    "os.name",
+    "os.type",
+    "os.version",
+)
+
+# platform.machine() -> host.arch (HostArchValues).
 _ARCH = {
-    "x86_64": HostArchValues.AMD64,
-    "amd64": HostArchValues.AMD64,
-    "aarch64": HostArchValues.ARM64,
-    "arm64": HostArchValues.ARM64,
-    "armv6l": HostArchValues.ARM32,
-    "armv7l": HostArchValues.ARM32,
-    "armv8l": HostArchValues.ARM32,
-    "arm": HostArchValues.ARM32,
-    "i386": HostArchValues.X86,
-    "i486": HostArchValues.X86,
-    "i586": HostArchValues.X86,
-    "i686": HostArchValues.X86,
-    "x86": HostArchValues.X86,
-    "ppc64": HostArchValues.PPC64,
-    "ppc64le": HostArchValues.PPC64,
-    "ppc": HostArchValues.PPC32,
-    "s390x": HostArchValues.S390X,
-    "ia64": HostArchValues.IA64,
+    "x86_64": "amd64",
+    "amd64": "amd64",
+    "aarch64": "arm64",
+    "arm64": "arm64",
+    "armv6l": "arm32",
+    "armv7l": "arm32",
+    "armv8l": "arm32",
+    "arm": "arm32",
+    "i386": "x86",
+    "i486": "x86",
+    "i586": "x86",
+    "i686": "x86",
+    "x86": "x86",
+    "ppc64": "ppc64",
+    "ppc64le": "ppc64",
+    "ppc": "ppc32",
+    "s390x": "s390x",
+    "ia64": "ia64",
 }
 
+# platform.system() -> os.type (OsTypeValues).
 _OS_TYPE = {
-    "linux": OsTypeValues.LINUX,
-    "darwin": OsTypeValues.DARWIN,
-    "windows": OsTypeValues.WINDOWS,
-    "freebsd": OsTypeValues.FREEBSD,
-    "netbsd": OsTypeValues.NETBSD,
-    "openbsd": OsTypeValues.OPENBSD,
-    "dragonfly": OsTypeValues.DRAGONFLYBSD,
-    "sunos": OsTypeValues.SOLARIS,
-    "aix": OsTypeValues.AIX,
-    "hp-ux": OsTypeValues.HPUX,
+    "linux": "linux",
+    "darwin": "darwin",
+    "windows": "windows",
+    "freebsd": "freebsd",
+    "netbsd": "netbsd",
+    "openbsd": "openbsd",
+    "dragonfly": "dragonflybsd",
+    "sunos": "solaris",
+    "aix": "aix",
+    "hp-ux": "hpux",
 }
 
 # Variables that mean "this process runs in a container or a serverless
@@ -91,15 +89,13 @@ _IOREG_UUID = re.compile(r'"IOPlatformUUID"\s*=\s*"([^"]+)"')
 
 def host_arch(machine: str) -> str:
     """``platform.machine()`` in the semantic conventions' words (unknown values pass through)."""
-    known = _ARCH.get(machine.lower())
-    return known.value if known else machine
+    return _ARCH.get(machine.lower(), machine)
 
 
 def os_type(system: str) -> str:
     """``platform.system()`` as an ``os.type`` value (unknown values pass through, lower-cased)."""
     lowered = system.lower()
-    known = _OS_TYPE.get(lowered)
-    return known.value if known else lowered
+    return _OS_TYPE.get(lowered, lowered)
 
 
 def usable_id(text: str | None) -> str | None:
@@ -139,6 +135,8 @@ def parse_os_release(text: str) -> dict[str, str]:
 
 
 def _macos_platform_uuid() -> str | None:  # pragma: no cover - needs macOS
+    import subprocess  # noqa: PLC0415 - macOS only
+
     try:
         done = subprocess.run(
             ["/usr/sbin/ioreg", "-rd1", "-c", "IOPlatformExpertDevice"],
@@ -217,7 +215,12 @@ class HostDetector(BaseDetector):
 
     def _host_name(self) -> str | None:
         if self.root == "/":
-            return socket.gethostname() or None
+            # What socket.gethostname() says, without importing socket at start-up.
+            if hasattr(os, "uname"):
+                return os.uname().nodename or None
+            import socket  # noqa: PLC0415 - Windows has no uname  # pragma: no cover
+
+            return socket.gethostname() or None  # pragma: no cover
         return usable_id(read_text(self.root, "/etc/hostname", limit=256))
 
     def _os(self, system: str) -> Mapping[str, object]:

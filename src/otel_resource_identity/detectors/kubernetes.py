@@ -36,9 +36,10 @@ from opentelemetry.semconv._incubating.attributes.host_attributes import HOST_ID
 from .._settings import K8S_API
 from . import _signals
 from ._base import NetworkDetector
+from ._deadline import Deadline
 from ._emit import detected
 from ._files import read_text, under_root
-from ._http import Deadline, Response, get_json
+from ._http import Response, get_json
 from ._reply import Fields, report
 from ._urls import split_host_port
 from .container import container_facts

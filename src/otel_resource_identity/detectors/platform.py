@@ -23,7 +23,7 @@ import sys
 import threading
 import time
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from typing import NamedTuple
 from urllib.parse import unquote
 
 from opentelemetry.sdk import resources as sdk_resources
@@ -35,8 +35,8 @@ from .._settings import DETECTION_TIMEOUT, DETECTORS, STAMP, warn_once
 from ..entities.flag import entity_merge_enabled
 from . import _signals
 from ._base import BaseDetector, NetworkDetector
+from ._deadline import Deadline
 from ._emit import detected
-from ._http import Deadline
 
 # Host and container facts are looked for everywhere, so their detectors are
 # imported up front; every other detector only once its platform is signalled.
@@ -83,8 +83,7 @@ def _detector_class(module: str, name: str) -> type[BaseDetector]:
     return found
 
 
-@dataclass(frozen=True)
-class DetectorRun:
+class DetectorRun(NamedTuple):
     """What one detector did: ``outcome`` is ``detected``, ``not present``, ``nothing usable`` (its
     platform is signalled but it found nothing: a malformed ``OTEL_ENTITIES``, say), ``timed out`` or
     ``failed``. ``within`` names the run this one is part of (``sdk`` when the SDK ran it)."""
@@ -96,8 +95,7 @@ class DetectorRun:
     within: str = ""
 
 
-@dataclass(frozen=True)
-class _Result:
+class _Result(NamedTuple):
     resource: Resource
     runs: tuple[DetectorRun, ...]
 

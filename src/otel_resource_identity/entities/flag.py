@@ -11,21 +11,31 @@ from __future__ import annotations
 
 import functools
 import logging
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 
 from opentelemetry.sdk.resources import Resource
 
 from .._locks import ForkSafeLock
 from .._settings import ENTITIES_ENABLED
-from .merge import _PLAIN_MERGE, merge
 
 _logger = logging.getLogger(__name__)
 _lock = ForkSafeLock()
 
 
+def _sdk_plain_merge() -> Callable[[Resource, Resource], Resource]:
+    """The SDK's own ``Resource.merge``, even while the flag has replaced it."""
+    current = Resource.__dict__["merge"]
+    return getattr(current, "__wrapped__", current)  # type: ignore[no-any-return]
+
+
+_PLAIN_MERGE = _sdk_plain_merge()
+# The merge policy, loaded when the flag is first turned on (it costs start-up time otherwise).
+_policy: list[Callable[[Resource, Resource], Resource]] = []
+
+
 @functools.wraps(_PLAIN_MERGE)
 def _entity_aware_merge(self: Resource, other: Resource) -> Resource:
-    return merge(self, other)
+    return _policy[0](self, other)
 
 
 def enable_entity_merge() -> None:
@@ -39,6 +49,10 @@ def enable_entity_merge() -> None:
             # make disabling ambiguous, so leave it alone and say so once.
             _logger.warning("Resource.merge has been replaced by %r; the entity-aware merge was not installed", current)
             return
+        if not _policy:
+            from .merge import merge  # noqa: PLC0415 - the policy loads with the flag
+
+            _policy.append(merge)
         Resource.merge = _entity_aware_merge  # type: ignore[method-assign]
         from . import wire  # noqa: PLC0415 - only with the flag on
 

@@ -8,8 +8,7 @@ and hashable, so it can sit in sets and be compared by value.
 from __future__ import annotations
 
 import re
-from collections.abc import ItemsView, Iterator, KeysView, Mapping, ValuesView
-from dataclasses import dataclass, field
+from collections.abc import Callable, ItemsView, Iterator, KeysView, Mapping, ValuesView
 from typing import TypeAlias
 
 # The attribute values a resource may carry: primitives and homogeneous arrays
@@ -17,6 +16,11 @@ from typing import TypeAlias
 # is also what the SDK's immutable attribute maps do with lists.
 Primitive: TypeAlias = str | bool | int | float
 EntityValue: TypeAlias = Primitive | tuple[Primitive, ...]
+
+
+class FrozenInstanceError(AttributeError):
+    """Assigning to a field of an entity (entities are immutable values)."""
+
 
 # The entity type grammar of the specification (also used by OTEL_ENTITIES).
 TYPE_PATTERN = re.compile(r"[a-zA-Z][a-zA-Z0-9._-]*")
@@ -102,7 +106,6 @@ def same_value(left: object, right: object) -> bool:
     return type(left) is type(right) and left == right
 
 
-@dataclass(frozen=True)
 class Entity:
     """One entity: ``type``, identifying ``id`` and descriptive ``description``.
 
@@ -111,13 +114,17 @@ class Entity:
     one of those). Raises ``ValueError`` or ``TypeError`` when that is not so.
     """
 
+    # A plain class with slots, not a dataclass: creating dataclasses costs start-up time, and an
+    # entity is built for every detector's result. Frozen all the same.
+    __slots__ = ("_attributes", "_keys", "description", "id", "schema_url", "type")
+
     type: str
-    id: Mapping[str, EntityValue]
-    description: Mapping[str, EntityValue] = field(default_factory=AttributeMap)
-    schema_url: str = ""
+    id: AttributeMap
+    description: AttributeMap
+    schema_url: str
     # Derived once: merges ask for them over and over.
-    _keys: frozenset[str] = field(init=False, repr=False, compare=False, hash=False)
-    _attributes: Mapping[str, EntityValue] = field(init=False, repr=False, compare=False, hash=False)
+    _keys: frozenset[str]
+    _attributes: Mapping[str, EntityValue]
 
     def __init__(
         self,
@@ -143,6 +150,32 @@ class Entity:
         object.__setattr__(self, "schema_url", schema_url)
         object.__setattr__(self, "_keys", frozenset(identity.keys()) | frozenset(details.keys()))
         object.__setattr__(self, "_attributes", {**identity._items, **details._items})
+
+    def __setattr__(self, name: str, value: object) -> None:
+        raise FrozenInstanceError(f"cannot assign to field {name!r}")
+
+    def __delattr__(self, name: str) -> None:
+        raise FrozenInstanceError(f"cannot delete field {name!r}")
+
+    def _fields(self) -> tuple[str, AttributeMap, AttributeMap, str]:
+        return (self.type, self.id, self.description, self.schema_url)
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is not self.__class__:
+            return NotImplemented
+        return self._fields() == other._fields()
+
+    def __hash__(self) -> int:
+        return hash(self._fields())
+
+    def __repr__(self) -> str:
+        return (
+            f"Entity(type={self.type!r}, id={self.id!r}, description={self.description!r}, "
+            f"schema_url={self.schema_url!r})"
+        )
+
+    def __reduce__(self) -> tuple[Callable[..., Entity], tuple[str, AttributeMap, AttributeMap, str]]:
+        return (Entity, self._fields())
 
     @property
     def keys(self) -> frozenset[str]:

@@ -9,9 +9,8 @@ ride along privately and are read with :func:`entities_of`.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
 from json import dumps
-from typing import Any
+from typing import Any, NamedTuple
 
 from opentelemetry.sdk.resources import Resource
 
@@ -73,8 +72,7 @@ def entities_of(resource: Resource) -> tuple[Entity, ...]:
     return ()
 
 
-@dataclass(frozen=True)
-class ResourceParts:
+class ResourceParts(NamedTuple):
     """A resource taken apart: entities (priority order), loose attributes, schema URL.
 
     Loose attributes are those no entity owns. This is the shape the merge
