@@ -47,3 +47,26 @@ def test_the_host_and_container_detectors_names_and_values() -> None:
         assert name in constants, name
     assert set(host._ARCH.values()) <= {member.value for member in HostArchValues}
     assert set(host._OS_TYPE.values()) <= {member.value for member in OsTypeValues}
+
+
+def test_the_platform_detectors_names_are_the_semantic_conventions() -> None:
+    from enum import Enum
+
+    from otel_resource_identity.detectors import _names
+
+    for name, module_name in _names.DIRECT_SOURCES.items():
+        ours, theirs = getattr(_names, name), getattr(importlib.import_module(module_name), name)
+        if isinstance(ours, type) and issubclass(ours, Enum):
+            assert all(theirs[m.name].value == m.value for m in ours), name
+        else:
+            assert ours == theirs, name
+    for alias, module_name in _names.SOURCES.items():
+        group, module = getattr(_names, alias), importlib.import_module(module_name)
+        for name, value in vars(group).items():
+            if name.startswith("_"):
+                continue
+            theirs = getattr(module, name)
+            if isinstance(value, type) and issubclass(value, Enum):
+                assert all(theirs[m.name].value == m.value for m in value), f"{alias}.{name}"
+            else:
+                assert value == theirs, f"{alias}.{name}"

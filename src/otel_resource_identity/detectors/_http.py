@@ -28,8 +28,8 @@ import re
 import socket
 import threading
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from types import MappingProxyType
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from ._deadline import Deadline
 from ._urls import Endpoint, parse_endpoint
@@ -43,8 +43,10 @@ _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 _STATUS_LINE = re.compile(rb"HTTP/1\.[01] ([1-5][0-9]{2})(?: [^\r\n]*)?")
 
 
-@dataclass(frozen=True)
-class Response:
+_NO_HEADERS: Mapping[str, str] = MappingProxyType({})
+
+
+class Response(NamedTuple):
     """A parsed body (JSON document or text), or why there is none.
 
     ``status`` is 0 when no HTTP reply came at all.
@@ -53,7 +55,7 @@ class Response:
     document: Any = None
     status: int = 0
     problem: str = ""
-    headers: Mapping[str, str] = field(default_factory=dict)
+    headers: Mapping[str, str] = _NO_HEADERS
 
     @property
     def ok(self) -> bool:

@@ -18,22 +18,25 @@ import logging
 import re
 
 from opentelemetry.sdk.resources import Resource
-from opentelemetry.semconv._incubating.attributes.cloud_attributes import (
-    CLOUD_ACCOUNT_ID,
-    CLOUD_AVAILABILITY_ZONE,
-    CLOUD_PLATFORM,
-    CLOUD_PROVIDER,
-    CLOUD_REGION,
-    CloudPlatformValues,
-    CloudProviderValues,
-)
-from opentelemetry.semconv._incubating.attributes.host_attributes import HOST_ID, HOST_IMAGE_ID, HOST_NAME, HOST_TYPE
 
 from . import _signals
 from ._base import NetworkDetector
 from ._deadline import Deadline
 from ._emit import detected
 from ._http import Response, get, get_json, get_text
+from ._names import (
+    CLOUD_ACCOUNT_ID,
+    CLOUD_AVAILABILITY_ZONE,
+    CLOUD_PLATFORM,
+    CLOUD_PROVIDER,
+    CLOUD_REGION,
+    HOST_ID,
+    HOST_IMAGE_ID,
+    HOST_NAME,
+    HOST_TYPE,
+    CloudPlatformValues,
+    CloudProviderValues,
+)
 from ._reply import Fields
 from ._urls import parse_endpoint
 

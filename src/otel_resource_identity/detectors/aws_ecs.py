@@ -12,29 +12,27 @@ from __future__ import annotations
 import logging
 
 from opentelemetry.sdk.resources import Resource
-from opentelemetry.semconv._incubating.attributes import aws_attributes as aws
-from opentelemetry.semconv._incubating.attributes.cloud_attributes import (
-    CLOUD_ACCOUNT_ID,
-    CLOUD_AVAILABILITY_ZONE,
-    CLOUD_PLATFORM,
-    CLOUD_PROVIDER,
-    CLOUD_REGION,
-    CLOUD_RESOURCE_ID,
-    CloudPlatformValues,
-    CloudProviderValues,
-)
-from opentelemetry.semconv._incubating.attributes.container_attributes import (
-    CONTAINER_ID,
-    CONTAINER_IMAGE_NAME,
-    CONTAINER_IMAGE_TAGS,
-    CONTAINER_NAME,
-)
 
 from . import _signals
 from ._base import NetworkDetector
 from ._deadline import Deadline
 from ._emit import detected
 from ._http import get_json
+from ._names import (
+    CLOUD_ACCOUNT_ID,
+    CLOUD_AVAILABILITY_ZONE,
+    CLOUD_PLATFORM,
+    CLOUD_PROVIDER,
+    CLOUD_REGION,
+    CLOUD_RESOURCE_ID,
+    CONTAINER_ID,
+    CONTAINER_IMAGE_NAME,
+    CONTAINER_IMAGE_TAGS,
+    CONTAINER_NAME,
+    CloudPlatformValues,
+    CloudProviderValues,
+    aws,
+)
 from ._reply import Fields
 from ._urls import parse_endpoint
 from .container import container_facts

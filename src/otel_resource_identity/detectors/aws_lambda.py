@@ -15,17 +15,6 @@ import os
 import re
 
 from opentelemetry.sdk.resources import Resource
-from opentelemetry.semconv._incubating.attributes import aws_attributes as aws
-from opentelemetry.semconv._incubating.attributes import faas_attributes as faas
-from opentelemetry.semconv._incubating.attributes.cloud_attributes import (
-    CLOUD_ACCOUNT_ID,
-    CLOUD_PLATFORM,
-    CLOUD_PROVIDER,
-    CLOUD_REGION,
-    CLOUD_RESOURCE_ID,
-    CloudPlatformValues,
-    CloudProviderValues,
-)
 
 from .._settings import warn_once
 from . import _signals
@@ -33,6 +22,17 @@ from ._base import BaseDetector
 from ._emit import detected
 from ._environ import INT64_MAX, whole_number
 from ._files import read_text, under_root
+from ._names import (
+    CLOUD_ACCOUNT_ID,
+    CLOUD_PLATFORM,
+    CLOUD_PROVIDER,
+    CLOUD_REGION,
+    CLOUD_RESOURCE_ID,
+    CloudPlatformValues,
+    CloudProviderValues,
+    aws,
+    faas,
+)
 
 ACCOUNT_ID_FILE = "/tmp/.otel-aws-account-id"
 _ACCOUNT = re.compile(r"\d{12}")

@@ -15,17 +15,6 @@ from __future__ import annotations
 import logging
 
 from opentelemetry.sdk.resources import Resource
-from opentelemetry.semconv._incubating.attributes.cloud_attributes import (
-    CLOUD_ACCOUNT_ID,
-    CLOUD_AVAILABILITY_ZONE,
-    CLOUD_PLATFORM,
-    CLOUD_PROVIDER,
-    CLOUD_REGION,
-    CLOUD_RESOURCE_ID,
-    CloudPlatformValues,
-    CloudProviderValues,
-)
-from opentelemetry.semconv._incubating.attributes.host_attributes import HOST_ID, HOST_NAME, HOST_TYPE
 
 from .._settings import AZURE_IMDS_ENDPOINT
 from . import _signals
@@ -33,6 +22,19 @@ from ._base import NetworkDetector
 from ._deadline import Deadline
 from ._emit import detected
 from ._http import get_json
+from ._names import (
+    CLOUD_ACCOUNT_ID,
+    CLOUD_AVAILABILITY_ZONE,
+    CLOUD_PLATFORM,
+    CLOUD_PROVIDER,
+    CLOUD_REGION,
+    CLOUD_RESOURCE_ID,
+    HOST_ID,
+    HOST_NAME,
+    HOST_TYPE,
+    CloudPlatformValues,
+    CloudProviderValues,
+)
 from ._reply import Fields
 from ._urls import parse_endpoint
 

@@ -18,11 +18,9 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from opentelemetry.sdk.resources import Resource
-from opentelemetry.semconv._incubating.attributes import cicd_attributes as cicd
-from opentelemetry.semconv._incubating.attributes import vcs_attributes as vcs
 
 from .._settings import warn_once
 from . import _signals
@@ -30,6 +28,7 @@ from ._base import BaseDetector
 from ._emit import detected
 from ._files import read_text
 from ._http import parse_json
+from ._names import cicd, vcs
 from ._reply import Fields
 from ._urls import parse_endpoint, strip_credentials
 
@@ -60,14 +59,13 @@ HEAD, REVISION, BASE, CHANGE = (
 )
 
 
-@dataclass(frozen=True)
-class Vendor:
+class Vendor(NamedTuple):
     """A CI system: its name (its signal is ``_signals.CI_SIGNALS[name]``) and where each attribute comes from."""
 
     name: str
     fields: Mapping[str, Source]
     provider: str | None = None
-    extras: Extras | None = field(default=None, compare=False)
+    extras: Extras | None = None
 
 
 _TEMPLATE_FIELD = re.compile(r"\{([A-Za-z0-9_]+)\}")

@@ -10,12 +10,17 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Mapping
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from opentelemetry.sdk.resources import Resource
-from opentelemetry.semconv._incubating.attributes import faas_attributes as faas
-from opentelemetry.semconv._incubating.attributes import gcp_attributes as gcp
-from opentelemetry.semconv._incubating.attributes.cloud_attributes import (
+
+from . import _signals
+from ._base import NetworkDetector
+from ._deadline import Deadline
+from ._emit import detected
+from ._environ import whole_number
+from ._gcp_metadata import ask, last_segment, metadata_base
+from ._names import (
     CLOUD_ACCOUNT_ID,
     CLOUD_AVAILABILITY_ZONE,
     CLOUD_PLATFORM,
@@ -24,20 +29,14 @@ from opentelemetry.semconv._incubating.attributes.cloud_attributes import (
     CLOUD_RESOURCE_ID,
     CloudPlatformValues,
     CloudProviderValues,
+    faas,
+    gcp,
 )
-
-from . import _signals
-from ._base import NetworkDetector
-from ._deadline import Deadline
-from ._emit import detected
-from ._environ import whole_number
-from ._gcp_metadata import ask, last_segment, metadata_base
 
 _logger = logging.getLogger(__name__)
 
 
-@dataclass(frozen=True)
-class Workload:
+class Workload(NamedTuple):
     """A kind of Cloud Run workload; its signal is ``_signals.CLOUD_RUN_SIGNALS[kind]``."""
 
     version_variable: str | None

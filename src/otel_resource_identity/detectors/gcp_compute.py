@@ -14,23 +14,25 @@ from __future__ import annotations
 import logging
 
 from opentelemetry.sdk.resources import Resource
-from opentelemetry.semconv._incubating.attributes.cloud_attributes import (
-    CLOUD_ACCOUNT_ID,
-    CLOUD_AVAILABILITY_ZONE,
-    CLOUD_PLATFORM,
-    CLOUD_PROVIDER,
-    CLOUD_REGION,
-    CloudPlatformValues,
-    CloudProviderValues,
-)
-from opentelemetry.semconv._incubating.attributes.host_attributes import HOST_ID, HOST_NAME, HOST_TYPE
-from opentelemetry.semconv._incubating.attributes.k8s_attributes import K8S_CLUSTER_NAME
 
 from . import _signals
 from ._base import NetworkDetector
 from ._deadline import Deadline
 from ._emit import detected
 from ._gcp_metadata import Answers, ask, last_segment, metadata_base, record
+from ._names import (
+    CLOUD_ACCOUNT_ID,
+    CLOUD_AVAILABILITY_ZONE,
+    CLOUD_PLATFORM,
+    CLOUD_PROVIDER,
+    CLOUD_REGION,
+    HOST_ID,
+    HOST_NAME,
+    HOST_TYPE,
+    K8S_CLUSTER_NAME,
+    CloudPlatformValues,
+    CloudProviderValues,
+)
 
 _logger = logging.getLogger(__name__)
 

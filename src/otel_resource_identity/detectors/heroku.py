@@ -12,17 +12,18 @@ from __future__ import annotations
 import logging
 
 from opentelemetry.sdk.resources import Resource
-from opentelemetry.semconv._incubating.attributes import heroku_attributes as heroku
-from opentelemetry.semconv._incubating.attributes.cloud_attributes import CLOUD_PROVIDER, CloudProviderValues
-from opentelemetry.semconv._incubating.attributes.service_attributes import (
-    SERVICE_INSTANCE_ID,
-    SERVICE_NAME,
-    SERVICE_VERSION,
-)
 
 from . import _signals
 from ._base import BaseDetector
 from ._emit import detected
+from ._names import (
+    CLOUD_PROVIDER,
+    SERVICE_INSTANCE_ID,
+    SERVICE_NAME,
+    SERVICE_VERSION,
+    CloudProviderValues,
+    heroku,
+)
 
 _logger = logging.getLogger(__name__)
 

@@ -26,12 +26,6 @@ from typing import TYPE_CHECKING
 from urllib.parse import quote
 
 from opentelemetry.sdk.resources import Resource
-from opentelemetry.semconv._incubating.attributes import k8s_attributes as k8s
-from opentelemetry.semconv._incubating.attributes.cloud_attributes import (
-    CLOUD_AVAILABILITY_ZONE,
-    CLOUD_REGION,
-)
-from opentelemetry.semconv._incubating.attributes.host_attributes import HOST_ID
 
 from .._settings import K8S_API
 from . import _signals
@@ -40,6 +34,7 @@ from ._deadline import Deadline
 from ._emit import detected
 from ._files import read_text, under_root
 from ._http import Response, get_json
+from ._names import CLOUD_AVAILABILITY_ZONE, CLOUD_REGION, HOST_ID, k8s
 from ._reply import Fields, report
 from ._urls import split_host_port
 from .container import container_facts

@@ -10,16 +10,11 @@ never read.
 from __future__ import annotations
 
 from opentelemetry.sdk.resources import Resource
-from opentelemetry.semconv._incubating.attributes import vcs_attributes as vcs
-from opentelemetry.semconv._incubating.attributes.cloud_attributes import CLOUD_PROVIDER, CLOUD_REGION
-from opentelemetry.semconv._incubating.attributes.deployment_attributes import (
-    DEPLOYMENT_ENVIRONMENT_NAME,
-    DEPLOYMENT_ID,
-)
 
 from . import _signals
 from ._base import BaseDetector
 from ._emit import detected
+from ._names import CLOUD_PROVIDER, CLOUD_REGION, DEPLOYMENT_ENVIRONMENT_NAME, DEPLOYMENT_ID, vcs
 
 # Vercel's own attribute names, as vercel/otel emits them.
 VERCEL_DEPLOYMENT_ID = "vercel.deployment_id"
