@@ -193,12 +193,13 @@ STAMP: Setting[frozenset[str]] = Setting(
     meaning="what gets the predicted dash0.resource.* values",
 )
 
-_KEY_PREFIX = re.compile(r"[a-zA-Z][a-zA-Z0-9._-]*\.")
+# A pattern, compiled (and cached by ``re``) only when the variable is set.
+_KEY_PREFIX = r"[a-zA-Z][a-zA-Z0-9._-]*\."
 
 
 def _parse_prefix(text: str) -> str:
     prefix = text.strip()
-    if not _KEY_PREFIX.fullmatch(prefix):
+    if not re.fullmatch(_KEY_PREFIX, prefix):
         raise ValueError(text)
     return prefix
 

@@ -22,16 +22,41 @@ from typing import NamedTuple
 _HEX64 = r"[0-9a-f]{64}"
 _UID = r"[0-9a-f]{8}[-_][0-9a-f]{4}[-_][0-9a-f]{4}[-_][0-9a-f]{4}[-_][0-9a-f]{12}"
 
-# One cgroup path segment that names a container, with the runtime it implies.
-# Order matters only within a segment; every segment of a path is tried.
-_SEGMENT_RULES: tuple[tuple[re.Pattern[str], str | None], ...] = (
-    (re.compile(rf"docker-({_HEX64})\.scope"), "docker"),
-    (re.compile(rf"cri-containerd-({_HEX64})(?:\.scope)?"), "containerd"),
-    (re.compile(rf".*:cri-containerd:({_HEX64})"), "containerd"),
-    (re.compile(rf"crio-({_HEX64})(?:\.scope)?"), "cri-o"),
-    (re.compile(rf"libpod-({_HEX64})(?:\.scope)?"), "podman"),
-    (re.compile(rf"({_HEX64})"), None),
+_HEX = frozenset("0123456789abcdef")
+
+# One cgroup path segment that names a container: ``<prefix><64 hex>[<suffix>]``
+# (the suffix required or optional), and the runtime the prefix implies. As
+# data, not regular expressions: compiling a dozen of them costs start-up time.
+_SEGMENT_FORMS: tuple[tuple[str, str, bool, str], ...] = (
+    ("docker-", ".scope", True, "docker"),
+    ("cri-containerd-", ".scope", False, "containerd"),
+    ("crio-", ".scope", False, "cri-o"),
+    ("libpod-", ".scope", False, "podman"),
 )
+_CONTAINERD_COLON = ":cri-containerd:"  # containerd >= 1.5 with the systemd driver: <slice>:cri-containerd:<id>
+
+
+def _is_hex64(text: str) -> bool:
+    return len(text) == 64 and _HEX.issuperset(text)
+
+
+def segment_container(segment: str) -> tuple[str, str | None] | None:
+    """(container id, runtime or ``None``) when one cgroup path segment names a container."""
+    for prefix, suffix, required, runtime in _SEGMENT_FORMS:
+        if segment.startswith(prefix):
+            rest = segment[len(prefix) :]
+            if rest.endswith(suffix):
+                rest = rest[: -len(suffix)]
+            elif required:
+                continue
+            if _is_hex64(rest):
+                return rest, runtime
+    _, colon, tail = segment.rpartition(_CONTAINERD_COLON)
+    if colon and _is_hex64(tail):
+        return tail, "containerd"
+    return (segment, None) if _is_hex64(segment) else None
+
+
 # ECS on Fargate: /ecs/<32hex task id>/<32hex task id>-<number>.
 _FARGATE = re.compile(r"/ecs/([0-9a-f]{32})/(\1-\d+)(?:/|$)")
 _POD_UID = re.compile(rf"(?:^|[/-])pod({_UID})(?:\.slice)?(?=$|[/:])")
@@ -70,13 +95,11 @@ def facts_from_path(path: str) -> ContainerFacts:
         container_id = fargate.group(2)
     previous = ""
     for segment in path.split("/"):
-        for pattern, implied in _SEGMENT_RULES:
-            match = pattern.fullmatch(segment)
-            if match:
-                # A bare id directly under /docker/ is Docker's cgroupfs layout.
-                container_id = match.group(1)
-                runtime = implied or ("docker" if previous == "docker" else None)
-                break
+        named = segment_container(segment)
+        if named:
+            # A bare id directly under /docker/ is Docker's cgroupfs layout.
+            container_id = named[0]
+            runtime = named[1] or ("docker" if previous == "docker" else None)
         previous = segment
     pod = None
     for segment in path.split("/"):

@@ -17,7 +17,6 @@ from opentelemetry.sdk.resources import Resource
 from .._settings import warn_once
 from ..entities.model import Entity
 from ..entities.resource import resource_from_entities
-from ._urls import strip_credentials
 
 # The semantic-conventions version every detector of this package writes: the
 # newest schema the oldest supported opentelemetry-semantic-conventions knows.
@@ -85,6 +84,10 @@ def attribute_value(key: str, value: object) -> object:  # noqa: PLR0911 - one r
     if value is None or value == "":
         return None
     if isinstance(value, str):
+        if "@" not in value:  # nothing to strip: the URL cleaner loads only for a value that may hold credentials
+            return value
+        from ._urls import strip_credentials  # noqa: PLC0415
+
         return strip_credentials(value)
     if isinstance(value, bool | float):
         return value
