@@ -56,8 +56,11 @@ def test_the_platform_detectors_names_are_the_semantic_conventions() -> None:
 
     for name, module_name in _names.DIRECT_SOURCES.items():
         ours, theirs = getattr(_names, name), getattr(importlib.import_module(module_name), name)
-        if isinstance(ours, type) and issubclass(ours, Enum):
-            assert all(theirs[m.name].value == m.value for m in ours), name
+        if isinstance(ours, type):  # an enum's values, as plain strings
+            assert issubclass(theirs, Enum)
+            members = {key: value for key, value in vars(ours).items() if key.isupper()}
+            assert members
+            assert all(theirs[key].value == value for key, value in members.items()), name
         else:
             assert ours == theirs, name
     for alias, module_name in _names.SOURCES.items():
@@ -66,7 +69,8 @@ def test_the_platform_detectors_names_are_the_semantic_conventions() -> None:
             if name.startswith("_"):
                 continue
             theirs = getattr(module, name)
-            if isinstance(value, type) and issubclass(value, Enum):
-                assert all(theirs[m.name].value == m.value for m in value), f"{alias}.{name}"
+            if isinstance(value, type):  # an enum's values, as plain strings
+                members = {key: member for key, member in vars(value).items() if key.isupper()}
+                assert all(theirs[key].value == member for key, member in members.items()), f"{alias}.{name}"
             else:
                 assert value == theirs, f"{alias}.{name}"

@@ -22,7 +22,6 @@ and importing it (with ``ssl``) costs more than a whole detection.
 
 from __future__ import annotations
 
-import ipaddress
 import json
 import re
 import socket
@@ -84,6 +83,8 @@ def _wait(sock: socket.socket, deadline: Deadline) -> None:
 
 def _address(endpoint: Endpoint, deadline: Deadline) -> tuple[int, tuple[Any, ...]]:
     """The socket family and address to connect to; a name is resolved on a thread, within ``deadline``."""
+    import ipaddress  # noqa: PLC0415 - only once a request is made
+
     try:
         address = ipaddress.ip_address(endpoint.host.split("%", 1)[0])
     except ValueError:

@@ -77,8 +77,8 @@ class AwsEc2Detector(NetworkDetector):
         if not self.applies():
             return Resource.get_empty()
         found = self.partial = {
-            CLOUD_PROVIDER: CloudProviderValues.AWS.value,
-            CLOUD_PLATFORM: CloudPlatformValues.AWS_EC2.value,
+            CLOUD_PROVIDER: CloudProviderValues.AWS,
+            CLOUD_PLATFORM: CloudPlatformValues.AWS_EC2,
             HOST_ID: instance_id_from_dmi(self.root),
         }
         if self.environ.get("AWS_EC2_METADATA_DISABLED", "").strip().lower() == "true":

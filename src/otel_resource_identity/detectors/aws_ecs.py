@@ -128,8 +128,8 @@ class AwsEcsDetector(NetworkDetector):
             else ("ECS_CONTAINER_METADATA_URI")
         )
         found = self.partial = {
-            CLOUD_PROVIDER: CloudProviderValues.AWS.value,
-            CLOUD_PLATFORM: CloudPlatformValues.AWS_ECS.value,
+            CLOUD_PROVIDER: CloudProviderValues.AWS,
+            CLOUD_PLATFORM: CloudPlatformValues.AWS_ECS,
             CONTAINER_ID: container_facts(self.root).container_id,
         }
         endpoint = parse_endpoint(uri)

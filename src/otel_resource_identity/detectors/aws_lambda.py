@@ -80,8 +80,8 @@ class AwsLambdaDetector(BaseDetector):
         group = environ.get("AWS_LAMBDA_LOG_GROUP_NAME", "").strip()
         stream = environ.get("AWS_LAMBDA_LOG_STREAM_NAME", "").strip()
         found: dict[str, object] = {
-            CLOUD_PROVIDER: CloudProviderValues.AWS.value,
-            CLOUD_PLATFORM: CloudPlatformValues.AWS_LAMBDA.value,
+            CLOUD_PROVIDER: CloudProviderValues.AWS,
+            CLOUD_PLATFORM: CloudPlatformValues.AWS_LAMBDA,
             CLOUD_REGION: region,
             faas.FAAS_NAME: name,
             faas.FAAS_VERSION: version,

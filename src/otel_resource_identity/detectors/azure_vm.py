@@ -81,8 +81,8 @@ class AzureVmDetector(NetworkDetector):
         if not self.applies():
             return Resource.get_empty()
         found = self.partial = {
-            CLOUD_PROVIDER: CloudProviderValues.AZURE.value,
-            CLOUD_PLATFORM: CloudPlatformValues.AZURE_VM.value,
+            CLOUD_PROVIDER: CloudProviderValues.AZURE,
+            CLOUD_PLATFORM: CloudPlatformValues.AZURE_VM,
         }
         endpoint = parse_endpoint(AZURE_IMDS_ENDPOINT.read(self._environ))
         if isinstance(endpoint, str):

@@ -115,10 +115,10 @@ def ref_name(text: str) -> tuple[str, str] | None:
     if re.fullmatch(r"(?:refs/pull/)?\d+/(?:merge|head)|merge", name):
         return None
     if name.startswith("refs/tags/"):
-        return name.removeprefix("refs/tags/"), vcs.VcsRefHeadTypeValues.TAG.value
+        return name.removeprefix("refs/tags/"), vcs.VcsRefHeadTypeValues.TAG
     for prefix in ("refs/heads/", "origin/"):
         name = name.removeprefix(prefix)
-    return (name, vcs.VcsRefHeadTypeValues.BRANCH.value) if name else None
+    return (name, vcs.VcsRefHeadTypeValues.BRANCH) if name else None
 
 
 # GitHub caps webhook payloads at 25 MB; event files on runners are that size at most.
@@ -463,7 +463,7 @@ def _normalised(found: dict[str, object]) -> dict[str, object]:
     tag = found.pop(HEAD_TAG, None)
     head = ref_name(str(found[HEAD])) if found.get(HEAD) else None
     if tag:
-        head = (str(tag), vcs.VcsRefHeadTypeValues.TAG.value)
+        head = (str(tag), vcs.VcsRefHeadTypeValues.TAG)
     found[HEAD] = head[0] if head else None
     found[vcs.VCS_REF_HEAD_TYPE] = head[1] if head else None
     if found.get(BASE):

@@ -47,22 +47,22 @@ class Workload(NamedTuple):
 WORKLOADS: Mapping[str, Workload] = {
     "function": Workload(
         "K_REVISION",
-        CloudPlatformValues.GCP_CLOUD_FUNCTIONS.value,
+        CloudPlatformValues.GCP_CLOUD_FUNCTIONS,
         "//cloudfunctions.googleapis.com/projects/{project}/locations/{region}/functions/{name}",
     ),
     "service": Workload(
         "K_REVISION",
-        CloudPlatformValues.GCP_CLOUD_RUN.value,
+        CloudPlatformValues.GCP_CLOUD_RUN,
         "//run.googleapis.com/projects/{project}/locations/{region}/services/{name}",
     ),
     "job": Workload(
         None,
-        CloudPlatformValues.GCP_CLOUD_RUN.value,
+        CloudPlatformValues.GCP_CLOUD_RUN,
         "//run.googleapis.com/projects/{project}/locations/{region}/jobs/{name}",
     ),
     "worker pool": Workload(
         "CLOUD_RUN_REVISION",
-        CloudPlatformValues.GCP_CLOUD_RUN.value,
+        CloudPlatformValues.GCP_CLOUD_RUN,
         "//run.googleapis.com/projects/{project}/locations/{region}/workerPools/{name}",
     ),
 }
@@ -90,7 +90,7 @@ class GcpCloudRunDetector(NetworkDetector):
         workload = WORKLOADS[kind]
         name = environ[_signals.CLOUD_RUN_SIGNALS[kind][1]].strip()
         found: dict[str, object] = {
-            CLOUD_PROVIDER: CloudProviderValues.GCP.value,
+            CLOUD_PROVIDER: CloudProviderValues.GCP,
             CLOUD_PLATFORM: workload.platform,
             faas.FAAS_NAME: name,
             faas.FAAS_VERSION: environ.get(workload.version_variable, "").strip()

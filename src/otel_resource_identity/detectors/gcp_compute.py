@@ -62,7 +62,7 @@ def gcp_attributes(answers: Answers) -> dict[str, object]:
         zone = last_segment(answers.values[ZONE])
         found[CLOUD_AVAILABILITY_ZONE], found[CLOUD_REGION] = zone, region_of(zone)
     if CLUSTER_NAME in answers.values:  # a GKE node
-        found[CLOUD_PLATFORM] = CloudPlatformValues.GCP_KUBERNETES_ENGINE.value
+        found[CLOUD_PLATFORM] = CloudPlatformValues.GCP_KUBERNETES_ENGINE
         found[K8S_CLUSTER_NAME] = answers.values[CLUSTER_NAME]
         location = answers.values.get(CLUSTER_LOCATION, "")
         if location.count("-") < 2:  # a regional cluster: its location is a region, not this node's zone
@@ -80,8 +80,8 @@ class GcpComputeDetector(NetworkDetector):
         if not self.applies():
             return Resource.get_empty()
         found = self.partial = {
-            CLOUD_PROVIDER: CloudProviderValues.GCP.value,
-            CLOUD_PLATFORM: CloudPlatformValues.GCP_COMPUTE_ENGINE.value,
+            CLOUD_PROVIDER: CloudProviderValues.GCP,
+            CLOUD_PLATFORM: CloudPlatformValues.GCP_COMPUTE_ENGINE,
         }
         base = metadata_base(self.environ)
         if base is None:

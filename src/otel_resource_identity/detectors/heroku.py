@@ -48,7 +48,7 @@ class HerokuDetector(BaseDetector):
         if not self.applies():
             return Resource.get_empty()
         environ = self.environ
-        found: dict[str, object] = {CLOUD_PROVIDER: CloudProviderValues.HEROKU.value}
+        found: dict[str, object] = {CLOUD_PROVIDER: CloudProviderValues.HEROKU}
         for variable, attribute in MAPPING:
             found[attribute] = environ.get(variable, "").strip()
         if not environ.get("HEROKU_APP_ID"):

@@ -53,7 +53,7 @@ class VercelDetector(BaseDetector):
         for variable, attribute in MAPPING:
             found[attribute] = environ.get(variable, "").strip()
         if found[vcs.VCS_REF_HEAD_NAME]:
-            found[vcs.VCS_REF_HEAD_TYPE] = vcs.VcsRefHeadTypeValues.BRANCH.value
+            found[vcs.VCS_REF_HEAD_TYPE] = vcs.VcsRefHeadTypeValues.BRANCH
         host = _REPOSITORY_HOSTS.get(environ.get("VERCEL_GIT_PROVIDER", ""))
         owner, slug = environ.get("VERCEL_GIT_REPO_OWNER", "").strip(), environ.get("VERCEL_GIT_REPO_SLUG", "").strip()
         if host and owner and slug:
