@@ -6,6 +6,9 @@ and checks both paths against them.
 
 from __future__ import annotations
 
+import logging
+
+import pytest
 from opentelemetry import trace
 from opentelemetry._logs import get_logger_provider
 from opentelemetry.sdk._logs import LoggerProvider
@@ -15,7 +18,7 @@ from opentelemetry.sdk.trace.export import SimpleSpanProcessor
 from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
 
 from otel_resource_identity import configure, entity_merge_enabled, predict
-from otel_resource_identity._auto import ResourceIdentityInstrumentor
+from otel_resource_identity._auto import ResourceIdentityInstrumentor, post_instrument
 
 RESOURCE = Resource({"service.name": "shop", "service.instance.id": "i-1"})
 
@@ -26,6 +29,22 @@ def test_before_any_global_provider_exists_nothing_is_added() -> None:
     instrumentor.instrument()  # the global providers are still proxies: nothing to do
     instrumentor.uninstrument()
     assert not isinstance(trace.get_tracer_provider(), TracerProvider)
+
+
+@pytest.mark.parametrize("disabled", ["resource_identity", "flask, resource_identity", "*"])
+def test_the_hook_is_disabled_like_any_instrumentation(
+    disabled: str, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    monkeypatch.setenv("OTEL_PYTHON_DISABLED_INSTRUMENTATIONS", disabled)
+    with caplog.at_level(logging.DEBUG, logger="otel_resource_identity"):
+        post_instrument()
+    assert "not installed" in caplog.text
+
+
+def test_the_hook_installs_when_not_disabled(caplog: pytest.LogCaptureFixture) -> None:
+    with caplog.at_level(logging.DEBUG, logger="otel_resource_identity"):
+        post_instrument()  # the globals are proxies here: nothing to add, but it ran
+    assert "processors installed" in caplog.text
 
 
 def test_without_setting_globals_configure_builds_private_providers() -> None:

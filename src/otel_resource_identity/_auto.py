@@ -1,10 +1,13 @@
-"""What ``opentelemetry-instrument`` picks up: an instrumentor, not a configurator.
+"""What ``opentelemetry-instrument`` picks up: a post-instrument hook, not a configurator.
 
-Registered in the ``opentelemetry_instrumentor`` entry-point group, so it runs
-after whichever distro and configurator built the providers, takes no
-configurator slot, and is turned off like any instrumentation
-(``OTEL_PYTHON_DISABLED_INSTRUMENTATIONS=resource_identity``) or with
-``RESOURCE_IDENTITY_STAMP=none``. It adds the span and log record processors
+Registered in the ``opentelemetry_post_instrument`` entry-point group, so it
+runs after whichever distro and configurator built the providers (and after
+the instrumentations), takes no configurator slot, and is turned off like any
+instrumentation (``OTEL_PYTHON_DISABLED_INSTRUMENTATIONS=resource_identity``)
+or with ``RESOURCE_IDENTITY_STAMP=none``. Not an ``opentelemetry_instrumentor``:
+for those, ``opentelemetry-instrument`` reads the distribution's metadata to
+check instrumented-library versions, which costs every start-up about 5 ms
+(the ``email`` package's parser) for a hook that instruments no library. It adds the span and log record processors
 to the global SDK providers and applies ``OTEL_EXPERIMENTAL_ENTITIES_ENABLED``.
 The flag is also applied, earlier, by this package's resource detectors when
 the SDK constructs them: before it builds its resource.
@@ -13,6 +16,7 @@ the SDK constructs them: before it builds its resource.
 from __future__ import annotations
 
 import logging
+import os
 from collections.abc import Collection
 from typing import Any
 
@@ -26,6 +30,15 @@ from ._settings import STAMP
 from .entities.flag import apply_flag_from_environment
 
 _logger = logging.getLogger(__name__)
+
+
+def post_instrument() -> None:
+    """The entry point: install the processors unless disabled like an instrumentation."""
+    disabled = {name.strip() for name in os.environ.get("OTEL_PYTHON_DISABLED_INSTRUMENTATIONS", "").split(",")}
+    if "resource_identity" in disabled or "*" in disabled:
+        _logger.debug("resource identity processors not installed: OTEL_PYTHON_DISABLED_INSTRUMENTATIONS")
+        return
+    ResourceIdentityInstrumentor().instrument()
 
 
 class ResourceIdentityInstrumentor:

@@ -17,7 +17,6 @@ alternating the sides; medians and ratios within this run.
 
 from __future__ import annotations
 
-import os
 import shutil
 import statistics
 import subprocess
@@ -46,16 +45,25 @@ def _environment(variables: dict[str, str]) -> dict[str, str]:
     return bench_detection._clean_environment(variables)
 
 
-def _process(command: list[str], env: dict[str, str]) -> tuple[float, int]:
-    """Wall seconds and peak resident memory (KiB) of one process."""
+# The app reports its own peak resident memory: opentelemetry-instrument execs it,
+# and a process's rusage high-water mark would include the launcher before the exec.
+_APP = """
+import os, sys
+for line in open("/proc/self/status"):
+    if line.startswith("VmHWM:"):
+        open(sys.argv[1], "w").write(line.split()[1])
+"""
+
+
+def _process(command: list[str], env: dict[str, str], report: Path) -> tuple[float, int]:
+    """Wall seconds and the app's peak resident memory (KiB) of one process."""
     started = time.perf_counter()
-    child = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    _, status, usage = os.wait4(child.pid, 0)
+    done = subprocess.run(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False)
     seconds = time.perf_counter() - started
-    child.returncode = os.waitstatus_to_exitcode(status)
-    if child.returncode != 0:
-        raise RuntimeError(f"{command} exited with {child.returncode}")
-    return seconds, usage.ru_maxrss
+    if done.returncode != 0:
+        raise RuntimeError(f"{command} exited with {done.returncode}")
+    peak = int(report.read_text() or 0) if report.exists() else 0
+    return seconds, peak
 
 
 def instrumented_app(rounds: int) -> tuple[Pair, Pair]:
@@ -63,8 +71,8 @@ def instrumented_app(rounds: int) -> tuple[Pair, Pair]:
     if instrument is None:
         raise RuntimeError("opentelemetry-instrument is not installed")
     with tempfile.TemporaryDirectory() as folder:
-        app = Path(folder) / "app.py"
-        app.write_text("")
+        app, report = Path(folder) / "app.py", Path(folder) / "peak"
+        app.write_text(_APP)
         common = {"OTEL_TRACES_EXPORTER": "none", "OTEL_METRICS_EXPORTER": "none", "OTEL_LOGS_EXPORTER": "none"}
         on = _environment(common | {"OTEL_EXPERIMENTAL_RESOURCE_DETECTORS": "otel,resource_identity"})
         off = _environment(
@@ -74,14 +82,14 @@ def instrumented_app(rounds: int) -> tuple[Pair, Pair]:
                 "OTEL_PYTHON_DISABLED_INSTRUMENTATIONS": "resource_identity",
             }
         )
-        command = [instrument, sys.executable, str(app)]
+        command = [instrument, sys.executable, str(app), str(report)]
         for env in (on, off):  # compiled bytecode, warm file cache
-            _process(command, env)
+            _process(command, env, report)
         times: dict[str, list[float]] = {"on": [], "off": []}
         memory: dict[str, list[int]] = {"on": [], "off": []}
         for _ in range(rounds):
             for side, env in (("on", on), ("off", off)):
-                seconds, peak = _process(command, env)
+                seconds, peak = _process(command, env, report)
                 times[side].append(seconds)
                 memory[side].append(peak)
     on_s, off_s = statistics.median(times["on"]), statistics.median(times["off"])
