@@ -20,6 +20,15 @@ from otel_resource_identity import disable_entity_merge
 ROOT = Path(__file__).resolve().parent.parent
 
 
+# A subprocess is outside the audit-hook guard: on a machine that is itself a cloud VM its
+# detectors would ask the real metadata services. These keep every such request on loopback.
+_NO_CLOUD_METADATA = {
+    "AWS_EC2_METADATA_DISABLED": "true",
+    "GCE_METADATA_HOST": "127.0.0.1:9",
+    "RESOURCE_IDENTITY_AZURE_IMDS_ENDPOINT": "http://127.0.0.1:9",
+}
+
+
 # The network guard: no test may make a detector (or anything else) reach an
 # address off this machine, link-local metadata addresses above all. An audit
 # hook sees every socket connect and name lookup in the test process; one to
@@ -79,15 +88,10 @@ def _no_settings_from_the_caller(monkeypatch: pytest.MonkeyPatch) -> None:
     for key in list(os.environ):
         if key.startswith(("OTEL_", "RESOURCE_IDENTITY_")):
             monkeypatch.delenv(key)
-
-
-# A subprocess is outside the audit-hook guard: on a machine that is itself a cloud VM its
-# detectors would ask the real metadata services. These keep every such request on loopback.
-_NO_CLOUD_METADATA = {
-    "AWS_EC2_METADATA_DISABLED": "true",
-    "GCE_METADATA_HOST": "127.0.0.1:9",
-    "RESOURCE_IDENTITY_AZURE_IMDS_ENDPOINT": "http://127.0.0.1:9",
-}
+    # On a machine that is itself a cloud VM, detection from the process environment
+    # would ask the real metadata services: kept on loopback (the guard would fail it).
+    for key, value in _NO_CLOUD_METADATA.items():
+        monkeypatch.setenv(key, value)
 
 
 def clean_environment(**variables: str) -> dict[str, str]:

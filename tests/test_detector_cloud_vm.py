@@ -322,7 +322,11 @@ def test_a_vm_on_no_cloud_reports_nothing_and_logs_nothing(
 
 
 def test_this_machine_is_on_no_cloud_it_can_see(caplog: pytest.LogCaptureFixture) -> None:
-    environ = {"AWS_EC2_METADATA_DISABLED": "true", "GCE_METADATA_HOST": NOWHERE}
+    environ = {
+        "AWS_EC2_METADATA_DISABLED": "true",
+        "GCE_METADATA_HOST": NOWHERE,
+        "RESOURCE_IDENTITY_AZURE_IMDS_ENDPOINT": "http://" + NOWHERE,
+    }
     with caplog.at_level(logging.DEBUG, logger="otel_resource_identity"):
         detection = PlatformDetector(environ=environ, cache=False, detectors=["aws_ec2", "gcp_compute", "azure_vm"])
         detection.detect()
