@@ -164,6 +164,7 @@ class KubernetesDetector(NetworkDetector):
             attributes[k8s.K8S_POD_NAME] = self._hostname_as_pod_name(hosts)
 
         if K8S_API.read(self._environ):
+            self.partial = dict(attributes)  # what PlatformDetector keeps if the API outlasts the deadline
             attributes.update(self._from_api(attributes, deadline))
         return detected(attributes)
 
