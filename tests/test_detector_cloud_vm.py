@@ -351,20 +351,6 @@ def test_platform_detector_ranks_the_cloud_below_ecs_and_above_the_host(tmp_path
     assert on_ecs.attributes["host.id"] == "i-1234567890abcdef0"
 
 
-def test_a_pods_host_id_agrees_with_its_nodes_instance(tmp_path: Path) -> None:
-    """On EKS the Kubernetes API's node names the same instance the DMI does."""
-    node = json.loads(fixture_text("kubernetes/api-node.json"))
-    provider_id = node["spec"]["providerID"]
-    from otel_resource_identity.detectors.kubernetes import aws_instance_id
-
-    root = make_root(
-        _root(tmp_path, "ec2-nitro"), {"/sys/class/dmi/id/board_asset_tag": aws_instance_id(provider_id) or ""}
-    )
-    ours = AwsEc2Detector(environ={"AWS_EC2_METADATA_DISABLED": "true"}, root=root).detect().attributes
-    # KubernetesDetector maps the node's providerID the same way (tests/test_detector_kubernetes.py).
-    assert ours["host.id"] == aws_instance_id(provider_id)
-
-
 @pytest.mark.parametrize(
     ("cloud", "collector", "routes", "environ"),
     [

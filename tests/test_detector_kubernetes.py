@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 import trustme
 
-from otel_resource_identity import KubernetesDetector, entities_of
+from otel_resource_identity import AwsEc2Detector, KubernetesDetector, PlatformDetector, entities_of
 
 from platforms import FIXTURES, SECRET, Reply, fixture_text, load_env, make_root, serve
 
@@ -156,6 +156,25 @@ def test_the_api_adds_owners_node_and_cluster(
     assert SECRET not in json.dumps(attributes)
     assert SECRET not in caplog.text
     assert [r for r in caplog.records if r.levelno >= logging.WARNING] == []
+
+
+def test_a_pods_host_id_is_its_nodes_instance_on_ec2(
+    tmp_path: Path, certificate_authority: trustme.CA, api_server: Any
+) -> None:
+    """On EKS the pod's node (the API's spec.providerID) and the EC2 DMI name the same instance."""
+    root = _api_root(tmp_path, certificate_authority)
+    # The EC2 Nitro firmware of that node: vendor and the instance id as board asset tag.
+    make_root(
+        root,
+        {"/sys/class/dmi/id/sys_vendor": "Amazon EC2\n", "/sys/class/dmi/id/board_asset_tag": "i-0a1b2c3d4e5f67890\n"},
+    )
+    environ = _api_environ(api_server) | {"AWS_EC2_METADATA_DISABLED": "true"}
+    from_api = KubernetesDetector(environ=environ, root=root, timeout=2).detect().attributes["host.id"]
+    from_dmi = AwsEc2Detector(environ=environ, root=root).detect().attributes["host.id"]
+    assert from_api == from_dmi == "i-0a1b2c3d4e5f67890"
+    merged = PlatformDetector(environ=environ, root=root, timeout=2, cache=False).detect()
+    assert merged.attributes["host.id"] == from_api
+    assert merged.attributes["cloud.platform"] == "aws_ec2"
 
 
 def test_the_token_is_read_again_for_every_request(
