@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import logging
 import ssl
 from collections.abc import Iterator
@@ -245,5 +246,6 @@ def test_api_enabled_without_a_service_account_says_what_to_fix(
     environ = {"KUBERNETES_SERVICE_HOST": "127.0.0.1", "RESOURCE_IDENTITY_K8S_API": "true", "K8S_POD_NAME": "p"}
     with caplog.at_level(logging.WARNING):
         attributes = _detect(tmp_path, environ)
-    assert attributes == {"k8s.pod.name": "p"}
+    # Without the API or the downward-API labels the owners are unknown: no service.name from the pod.
+    assert attributes == {"k8s.pod.name": "p", "process.pid": os.getpid()}
     assert "automountServiceAccountToken" in caplog.text

@@ -111,6 +111,33 @@ K8S_API: Setting[bool] = Setting(
     meaning="true lets the Kubernetes detector ask the API server for owner workloads, node and cluster (needs RBAC)",
 )
 
+K8S_LABELS: Setting[bool] = Setting(
+    name="RESOURCE_IDENTITY_K8S_LABELS",
+    default=False,
+    parse=_parse_bool,
+    accepted="true or false",
+    meaning=(
+        "true lets the well-known labels app.kubernetes.io/instance, /name and /version decide service.*, "
+        "as the Kubernetes attributes convention requires them to be opted in"
+    ),
+)
+
+
+def _parse_folder(text: str) -> str:
+    folder = text.strip()
+    if not folder.startswith("/") or "\x00" in folder:
+        raise ValueError(text)
+    return folder
+
+
+K8S_PODINFO: Setting[str] = Setting(
+    name="RESOURCE_IDENTITY_K8S_PODINFO",
+    default="/etc/podinfo",
+    parse=_parse_folder,
+    accepted="an absolute folder path",
+    meaning="the folder of a downward-API volume with the pod's labels and annotations files (read under root)",
+)
+
 AZURE_IMDS_ENDPOINT: Setting[str] = Setting(
     name="RESOURCE_IDENTITY_AZURE_IMDS_ENDPOINT",
     default="http://169.254.169.254",
@@ -223,5 +250,7 @@ ALL_SETTINGS: tuple[
     ENTITIES,
     DETECTION_TIMEOUT,
     K8S_API,
+    K8S_LABELS,
+    K8S_PODINFO,
     AZURE_IMDS_ENDPOINT,
 )

@@ -53,6 +53,7 @@ def _report_document(report: DetectionReport) -> dict[str, object]:
         "entity_merge_enabled": entity_merge_enabled(),
         "identity": _identity_document(explain(report.resource)[0]),
         "entity_refs": entity_refs(report.resource),
+        "sources": report.sources(),
         "resource": {
             "attributes": dict(report.resource.attributes),
             "schema_url": report.resource.schema_url,
@@ -116,6 +117,11 @@ def _print_report(report: DetectionReport, out: TextIO) -> None:
     out.write("\nResource attributes\n")
     for key in sorted(report.resource.attributes):
         out.write(f"  {key} = {_format_value(report.resource.attributes[key])}\n")
+    sources = report.sources()
+    if sources:
+        out.write("\nWhere they came from\n")
+        for key, source in sources.items():
+            out.write(f"  {key:<26} {source}\n")
     out.write(f"\nSchema URL: {report.resource.schema_url or '(none)'}\n")
     out.write(
         "\nPredicted identity (a prediction of Dash0's grouping: resources Dash0 would coalesce share the id;\n"

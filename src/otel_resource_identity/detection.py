@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from opentelemetry.sdk.resources import OTELResourceDetector, Resource
 
+from .detectors._user import UNKNOWN_SERVICE, user_attributes
 from .detectors.platform import DetectorRun, PlatformDetector
 from .entities.flag import apply_flag_from_environment
 
@@ -22,6 +23,25 @@ from .entities.flag import apply_flag_from_environment
 class DetectionReport:
     resource: Resource
     runs: tuple[DetectorRun, ...]
+
+    def sources(self) -> dict[str, str]:
+        """Where each ``service.*`` attribute of the resource (and any other a detector named a
+        source for) came from: a user setting, a detector's input, or the SDK's default."""
+        found: dict[str, str] = {}
+        for run in self.runs:
+            for key, source in run.sources:
+                found[key] = f"{run.name}: {source}"
+        user = user_attributes(os.environ)
+        for key, value in self.resource.attributes.items():
+            if key in user and user[key] == value and not str(value).startswith(UNKNOWN_SERVICE):
+                found[key] = (
+                    "user setting OTEL_SERVICE_NAME"
+                    if key == "service.name" and os.environ.get("OTEL_SERVICE_NAME", "").strip()
+                    else "user setting OTEL_RESOURCE_ATTRIBUTES"
+                )
+            elif key.startswith("service.") and key not in found:
+                found[key] = "SDK default"
+        return {key: found[key] for key in sorted(found) if key in self.resource.attributes}
 
 
 # This package's names in OTEL_EXPERIMENTAL_RESOURCE_DETECTORS: when the SDK runs

@@ -9,6 +9,7 @@ marked "decided here" are this package's choices, listed in docs/detectors.md.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Mapping, Sequence
 from typing import NamedTuple
 
@@ -16,7 +17,7 @@ from opentelemetry.sdk.resources import Resource
 
 from .._settings import warn_once
 from ..entities.model import Entity
-from ..entities.resource import resource_from_entities
+from ..entities.resource import ResourceParts, build, parts_of, resource_from_entities
 
 # The semantic-conventions version every detector of this package writes: the
 # newest schema the oldest supported opentelemetry-semantic-conventions knows.
@@ -132,3 +133,20 @@ def detected(attributes: Mapping[str, object], *, schema_url: str = SCHEMA_URL) 
             owned |= identity.keys() | description.keys()
     loose = {key: value for key, value in found.items() if key not in owned}
     return resource_from_entities(entities, loose, schema_url)
+
+
+def per_process(resource: Resource) -> Resource:
+    """``resource`` with this process's ``process.pid`` when it describes a pod.
+
+    The convention's ``service.instance.id`` names the container, so every
+    worker of a pre-fork server (gunicorn, uvicorn ``--workers``, Celery)
+    reports the same one, as the Collector does for the pod's logs. Their
+    metric streams stay apart by ``process.pid``; the SDK (1.44 and newer)
+    re-runs process-dependent detectors in a forked child, which refreshes it.
+    """
+    attributes = resource.attributes
+    if "k8s.pod.uid" not in attributes and "k8s.pod.name" not in attributes:
+        return resource
+    # Added as a loose attribute, keeping the entities (a plain merge would drop them with the flag off).
+    parts = parts_of(resource)
+    return build(ResourceParts(parts.entities, {**parts.loose, "process.pid": os.getpid()}, parts.schema_url))

@@ -81,6 +81,15 @@ class Fields:
             return None
         return self.text(key)
 
+    def strings(self) -> dict[str, str]:
+        """Every field of this object that is a string (labels, annotations); others are noted."""
+        found = {}
+        for key in self._data:
+            value = self.text(key) if isinstance(key, str) else None
+            if value is not None:
+                found[key] = value
+        return found
+
     def flag(self, key: str) -> bool | None:
         value = self._data.get(key)
         if value is None or isinstance(value, bool):

@@ -1,25 +1,35 @@
-"""``KubernetesDetector``: the pod this process runs in.
+"""``KubernetesDetector``: the pod this process runs in, and its service.
 
 Without any API call (the default) it combines, most trusted first:
 
-1. the downward-API variables the OpenTelemetry Operator and common charts set
-   (``OTEL_RESOURCE_ATTRIBUTES_POD_NAME``, ``K8S_POD_NAME``, ``POD_NAME``, …);
+1. the downward-API variables the OpenTelemetry Operator, the Dash0 operator
+   and common charts set (``OTEL_RESOURCE_ATTRIBUTES_POD_NAME``,
+   ``OTEL_INJECTOR_K8S_POD_NAME``, ``K8S_POD_NAME``, ``POD_NAME``, …);
 2. the service account's ``namespace`` file;
 3. the pod UID and container name from ``/proc/self/cgroup`` and ``/proc/self/mountinfo``;
 4. ``HOSTNAME`` as the pod name, last, and only when it can be trusted (the
    kubelet-managed ``/etc/hosts`` is present and not a host-network pod's,
-   and the name is not cut at 63 characters).
+   and the name is not cut at 63 characters);
+5. a downward-API volume with the pod's ``labels`` and ``annotations``
+   (``RESOURCE_IDENTITY_K8S_PODINFO``, default ``/etc/podinfo``), when mounted.
 
 With ``RESOURCE_IDENTITY_K8S_API=true`` it also asks the API server, over HTTPS
 with the service account's CA and token (re-read for every request, never
-logged), for the owning workloads (ReplicaSet→Deployment, Job→CronJob,
-StatefulSet, DaemonSet), the node's UID and the cluster's UID. A 401 or 403
-is "not allowed": one warning, no retry.
+logged), for the pod itself (labels, annotations, images, container ids), the
+owning workloads (ReplicaSet→Deployment, Job→CronJob, StatefulSet,
+DaemonSet), the node's UID and the cluster's UID. A 401 or 403 is "not
+allowed": one warning, no retry.
+
+From all of that it computes ``service.*`` by the Kubernetes attributes
+convention (``_k8s_service``), so the SDK names the service as the Collector's
+``k8sattributes`` processor and the OpenTelemetry Operator do. What the user
+set (``OTEL_SERVICE_NAME``, ``OTEL_RESOURCE_ATTRIBUTES``) always wins.
 """
 
 from __future__ import annotations
 
 import logging
+import os
 import re
 from collections.abc import Mapping
 from typing import TYPE_CHECKING
@@ -27,16 +37,18 @@ from urllib.parse import quote
 
 from opentelemetry.sdk.resources import Resource
 
-from .._settings import K8S_API
+from .._settings import K8S_API, K8S_LABELS, K8S_PODINFO, warn_once
+from . import _k8s_service as convention
 from . import _signals
 from ._base import NetworkDetector
 from ._deadline import Deadline
-from ._emit import detected
+from ._emit import detected, per_process
 from ._files import read_text, under_root
 from ._http import Response, get_json
-from ._names import CLOUD_AVAILABILITY_ZONE, CLOUD_REGION, HOST_ID, k8s
+from ._names import CLOUD_AVAILABILITY_ZONE, CLOUD_REGION, HOST_ID, K8S_CLUSTER_NAME, k8s
 from ._reply import Fields, report
 from ._urls import split_host_port
+from ._user import user_wins
 from .container import container_facts
 
 if TYPE_CHECKING:
@@ -52,13 +64,34 @@ _MAX_HOSTNAME = 63
 _TOKEN = re.compile(r"[\x21-\x7e]{1,16384}")
 
 # Each attribute's downward-API variables, most specific first.
+# The OpenTelemetry Operator's (OTEL_RESOURCE_ATTRIBUTES_*) and the Dash0
+# operator's (OTEL_INJECTOR_K8S_*) injected names come first.
 ENVIRONMENT_VARIABLES: Mapping[str, tuple[str, ...]] = {
-    k8s.K8S_POD_NAME: ("OTEL_RESOURCE_ATTRIBUTES_POD_NAME", "K8S_POD_NAME", "POD_NAME"),
-    k8s.K8S_POD_UID: ("OTEL_RESOURCE_ATTRIBUTES_POD_UID", "K8S_POD_UID", "POD_UID"),
-    k8s.K8S_NAMESPACE_NAME: ("OTEL_RESOURCE_ATTRIBUTES_POD_NAMESPACE", "K8S_NAMESPACE_NAME", "POD_NAMESPACE"),
+    k8s.K8S_POD_NAME: ("OTEL_RESOURCE_ATTRIBUTES_POD_NAME", "OTEL_INJECTOR_K8S_POD_NAME", "K8S_POD_NAME", "POD_NAME"),
+    k8s.K8S_POD_UID: ("OTEL_RESOURCE_ATTRIBUTES_POD_UID", "OTEL_INJECTOR_K8S_POD_UID", "K8S_POD_UID", "POD_UID"),
+    k8s.K8S_NAMESPACE_NAME: (
+        "OTEL_RESOURCE_ATTRIBUTES_POD_NAMESPACE",
+        "OTEL_INJECTOR_K8S_NAMESPACE_NAME",
+        "K8S_NAMESPACE_NAME",
+        "POD_NAMESPACE",
+    ),
     k8s.K8S_NODE_NAME: ("OTEL_RESOURCE_ATTRIBUTES_NODE_NAME", "K8S_NODE_NAME", "NODE_NAME"),
-    k8s.K8S_CONTAINER_NAME: ("K8S_CONTAINER_NAME",),
+    k8s.K8S_CONTAINER_NAME: ("OTEL_INJECTOR_K8S_CONTAINER_NAME", "K8S_CONTAINER_NAME"),
 }
+
+# The service.* values the Dash0 operator computes from the pod's labels and
+# annotations and injects for its injector to turn into resource attributes.
+DASH0_INJECTED: Mapping[str, str] = {
+    "service.name": "OTEL_INJECTOR_SERVICE_NAME",
+    "service.namespace": "OTEL_INJECTOR_SERVICE_NAMESPACE",
+    "service.version": "OTEL_INJECTOR_SERVICE_VERSION",
+}
+# Where the AKS cluster's resource id is, as Azure's own detectors read it.
+AKS_CLUSTER_RESOURCE_ID = "CLUSTER_RESOURCE_ID"
+AKS_METADATA = "/etc/kubernetes/aks-cluster-metadata"
+# The eksctl label naming a node's cluster (EKS has no supported in-pod source).
+EKSCTL_CLUSTER_LABEL = "alpha.eksctl.io/cluster-name"
+_PODINFO_LIMIT = 256 * 1024  # Kubernetes' cap on all annotations of one object
 
 # Owner kinds: the API path of the object (to follow its own owner), and the
 # attributes its name and UID go to. StatefulSet and DaemonSet own pods directly.
@@ -140,11 +173,75 @@ class _Api:
         return Fields(response.document, "Kubernetes API", _problems=self.problems)
 
 
+class _PodMetadata:
+    """What the API's pod object adds to the local facts: labels, annotations, this container's image."""
+
+    def __init__(self) -> None:
+        self.labels: dict[str, str] = {}
+        self.annotations: dict[str, str] = {}
+        self.image: convention.Image | None = None
+        self.repo_digest: str | None = None
+        self.complete = False  # the pod object was read
+
+    def read_pod(self, pod: Fields, container_name: object, container_id: str | None) -> str | None:
+        """Take labels, annotations and the image of this process's container; return its name."""
+        self.complete = True
+        metadata = pod.object("metadata")
+        self.labels = metadata.object("labels").strings()
+        self.annotations = metadata.object("annotations").strings()
+        statuses = pod.object("status").objects("containerStatuses")
+        name = container_name if isinstance(container_name, str) and container_name else None
+        if name is None and container_id:
+            # The Collector's association: the container whose status carries this container id.
+            name = next(
+                (s.text("name") for s in statuses if (s.text("containerID") or "").endswith(container_id)), None
+            )
+        specs = pod.object("spec").objects("containers")
+        if name is None and len(specs) == 1:
+            name = specs[0].text("name")
+        spec = next((c for c in specs if name and c.text("name") == name), None)
+        image = spec.text("image") if spec is not None else None
+        if image:
+            self.image = convention.parse_image(image)
+            if self.image is None:
+                warn_once(
+                    ("k8s image", name or ""),
+                    "Kubernetes API: the image of container %s is not an image reference; "
+                    "left out service.version and container.image.*",
+                    name,
+                )
+        status = next((s for s in statuses if name and s.text("name") == name), None)
+        digest = convention.repo_digest((status.text("imageID") or "") if status is not None else "")
+        if self.image is not None:
+            self.repo_digest = digest
+        return name
+
+
 class KubernetesDetector(NetworkDetector):
-    """The pod: ``k8s.pod.*``, ``k8s.namespace.name``, ``k8s.node.*``, ``k8s.container.name``, owners."""
+    """The pod: ``k8s.pod.*``, ``k8s.namespace.name``, ``k8s.node.*``, ``k8s.container.name``, owners,
+    and its service (``service.*``) by the Kubernetes attributes convention.
+
+    After ``detect()``, ``sources`` names where each ``service.*`` (and
+    annotation-given) attribute came from.
+    """
+
+    def __init__(
+        self,
+        *,
+        environ: Mapping[str, str] | None = None,
+        root: str | os.PathLike[str] = "/",
+        timeout: float | None = None,
+        raise_on_error: bool = False,
+    ) -> None:
+        super().__init__(environ=environ, root=root, timeout=timeout, raise_on_error=raise_on_error)
+        self.sources: dict[str, str] = {}
 
     def applies(self) -> bool:
         return _signals.kubernetes(self.environ, self.root)
+
+    def is_process_dependent(self) -> bool:
+        """``process.pid`` (see :func:`per_process`) must be refreshed in every forked worker."""
+        return True
 
     def detect_within(self, deadline: Deadline) -> Resource:
         if not self.applies():
@@ -162,11 +259,117 @@ class KubernetesDetector(NetworkDetector):
         attributes[k8s.K8S_CONTAINER_NAME] = attributes[k8s.K8S_CONTAINER_NAME] or facts.container_name
         if not attributes[k8s.K8S_POD_NAME]:
             attributes[k8s.K8S_POD_NAME] = self._hostname_as_pod_name(hosts)
+        attributes[K8S_CLUSTER_NAME] = self._aks_cluster_name()
+        attributes = {key: value for key, value in attributes.items() if value}
 
+        pod = _PodMetadata()
         if K8S_API.read(self._environ):
-            self.partial = dict(attributes)  # what PlatformDetector keeps if the API outlasts the deadline
-            attributes.update(self._from_api(attributes, deadline))
-        return detected(attributes)
+            # What PlatformDetector keeps if the API outlasts the deadline: the local facts and their service.
+            self.partial = self._with_service(dict(attributes), pod)
+            attributes.update(self._from_api(attributes, deadline, pod, facts.container_id))
+        return per_process(detected(self._with_service(attributes, pod)))
+
+    def _with_service(self, attributes: dict[str, object], pod: _PodMetadata) -> dict[str, object]:
+        """``attributes`` with ``service.*`` and the annotations' attributes, by the convention."""
+        labels, annotations = pod.labels, pod.annotations
+        podinfo_labels: dict[str, str] | None = None
+        if not pod.complete:
+            podinfo_labels = self._podinfo("labels")
+            labels, annotations = podinfo_labels or {}, self._podinfo("annotations") or {}
+        injected_attributes = _pairs(self.environ.get("OTEL_INJECTOR_RESOURCE_ATTRIBUTES", ""))
+        annotations = {
+            **{convention.ANNOTATION_PREFIX + key: value for key, value in injected_attributes.items()},
+            **annotations,
+        }
+        workloads = convention.workloads_from_labels(_text(attributes.get(k8s.K8S_POD_NAME)), labels)
+        owners_known = pod.complete or (
+            podinfo_labels is not None and convention.owners_known_from_labels(labels, workloads)
+        )
+        workloads.update(
+            {key: value for key in convention.WORKLOAD_NAMES if isinstance(value := attributes.get(key), str)}
+        )
+        facts = convention.Pod(
+            namespace=_text(attributes.get(k8s.K8S_NAMESPACE_NAME)),
+            name=_text(attributes.get(k8s.K8S_POD_NAME)),
+            container=_text(attributes.get(k8s.K8S_CONTAINER_NAME)),
+            workloads=workloads,
+            annotations=annotations,
+            labels=labels,
+            image=pod.image,
+            owners_known=owners_known,
+            injected={
+                key: self.environ[name].strip()
+                for key, name in DASH0_INJECTED.items()
+                if self.environ.get(name, "").strip()
+            },
+        )
+        computed = convention.service_attributes(facts, use_labels=K8S_LABELS.read(self._environ))
+        found = dict(attributes)
+        # Owner names that the labels made certain are reported too (the Collector reports them).
+        for key, name in workloads.items():
+            found.setdefault(key, name)
+        sources: dict[str, str] = {}
+        for key, (value, source) in computed.items():
+            if key in convention.RESERVED_KEYS:
+                warn_once(
+                    ("k8s reserved", key),
+                    "Kubernetes: the %s sets %s, which the pod itself reports; ignored it",
+                    source,
+                    key,
+                )
+                continue
+            if isinstance(value, str) and not convention.usable(value):
+                warn_once(
+                    ("k8s value", f"{source} {key}"),
+                    "Kubernetes: the value of %s (for %s) is empty, longer "
+                    "than %d characters or holds control characters; left it out",
+                    source,
+                    key,
+                    convention.MAX_VALUE,
+                )
+                continue
+            found[key], sources[key] = value, source
+        if pod.repo_digest:
+            found["container.image.repo_digests"] = [pod.repo_digest]
+            sources["container.image.repo_digests"] = "pod status imageID"
+        found, self.sources = user_wins(found, sources, self.environ)
+        return found
+
+    def _podinfo(self, name: str) -> dict[str, str] | None:
+        """The downward-API volume's ``labels`` or ``annotations``; ``None`` when it is not mounted."""
+        path = f"{K8S_PODINFO.read(self._environ).rstrip('/')}/{name}"
+        text = read_text(self.root, path, limit=_PODINFO_LIMIT, whole=True)
+        if text is None:
+            return None
+        found, malformed = convention.parse_podinfo(text)
+        if malformed:
+            warn_once(
+                ("podinfo", path),
+                "Kubernetes: skipped %d malformed lines of %s (RESOURCE_IDENTITY_K8S_PODINFO); kept the rest",
+                malformed,
+                under_root(self.root, path),
+            )
+        return found
+
+    def _aks_cluster_name(self) -> str | None:
+        resource_id = self.environ.get(AKS_CLUSTER_RESOURCE_ID, "").strip()
+        where = AKS_CLUSTER_RESOURCE_ID
+        if not resource_id:
+            text = read_text(self.root, AKS_METADATA, limit=4096)
+            if text is None:
+                text = read_text(self.root, f"{AKS_METADATA}/clusterResourceId", limit=4096)
+            if text is None:
+                return None
+            resource_id, where = convention.aks_resource_id(text) or "", under_root(self.root, AKS_METADATA)
+        name = convention.aks_cluster_name(resource_id)
+        if name is None:
+            warn_once(
+                ("aks", where),
+                "Kubernetes: %s is not an AKS cluster resource id "
+                "(/subscriptions/.../managedClusters/<name>); no k8s.cluster.name from it",
+                where,
+            )
+        return name
 
     def _hostname_as_pod_name(self, hosts: str) -> str | None:
         first_line = hosts.splitlines()[0] if hosts else ""
@@ -177,7 +380,9 @@ class KubernetesDetector(NetworkDetector):
             return None
         return hostname
 
-    def _from_api(self, known: Mapping[str, object], deadline: Deadline) -> dict[str, object]:
+    def _from_api(
+        self, known: Mapping[str, object], deadline: Deadline, pod: _PodMetadata, container_id: str | None
+    ) -> dict[str, object]:
         host = self.environ.get("KUBERNETES_SERVICE_HOST", "").strip()
         if not host:
             _logger.warning("RESOURCE_IDENTITY_K8S_API is true but KUBERNETES_SERVICE_HOST is not set; skipped the API")
@@ -208,7 +413,7 @@ class KubernetesDetector(NetworkDetector):
             return {}
         host_part = f"[{address[0]}]" if ":" in address[0] else address[0]
         api = _Api(f"https://{host_part}:{address[1]}", self.root, f"{SERVICE_ACCOUNT}/token", tls, deadline)
-        found = self._query(api, known)
+        found = self._query(api, known, pod, container_id)
         if api.failure:
             _logger.warning("Kubernetes API: %s; kept what was found without it", api.failure)
         elif api.denied:
@@ -221,7 +426,9 @@ class KubernetesDetector(NetworkDetector):
             report(_logger, "Kubernetes API", api.problems)
         return found
 
-    def _query(self, api: _Api, known: Mapping[str, object]) -> dict[str, object]:
+    def _query(
+        self, api: _Api, known: Mapping[str, object], pod_metadata: _PodMetadata, container_id: str | None
+    ) -> dict[str, object]:
         found: dict[str, object] = {}
         namespace, pod_name = known.get(k8s.K8S_NAMESPACE_NAME), known.get(k8s.K8S_POD_NAME)
         node_name = known.get(k8s.K8S_NODE_NAME)
@@ -231,6 +438,9 @@ class KubernetesDetector(NetworkDetector):
                 found[k8s.K8S_POD_UID] = pod.object("metadata").text("uid")
                 node_name = node_name or pod.object("spec").text("nodeName")
                 found[k8s.K8S_NODE_NAME] = node_name
+                found[k8s.K8S_CONTAINER_NAME] = pod_metadata.read_pod(
+                    pod, known.get(k8s.K8S_CONTAINER_NAME), container_id
+                )
                 found.update(self._owners(api, str(namespace), _controller(pod)))
         if node_name:
             node = api.get(f"/api/v1/nodes/{quote(str(node_name))}", "nodes")
@@ -241,6 +451,8 @@ class KubernetesDetector(NetworkDetector):
                 labels = metadata.object("labels")
                 found[CLOUD_REGION] = labels.text("topology.kubernetes.io/region")
                 found[CLOUD_AVAILABILITY_ZONE] = labels.text("topology.kubernetes.io/zone")
+                if not known.get(K8S_CLUSTER_NAME):
+                    found[K8S_CLUSTER_NAME] = labels.text(EKSCTL_CLUSTER_LABEL)
         cluster = api.get("/api/v1/namespaces/kube-system", "namespaces")
         if cluster is not None:
             found[k8s.K8S_CLUSTER_UID] = cluster.object("metadata").text("uid")
@@ -262,3 +474,17 @@ class KubernetesDetector(NetworkDetector):
             document = api.get(path.format(ns=quote(namespace), name=quote(name)), plural)
             owner = _controller(document) if document is not None else None
         return found
+
+
+def _text(value: object) -> str | None:
+    return value if isinstance(value, str) and value else None
+
+
+def _pairs(text: str) -> dict[str, str]:
+    """``key=value,...`` as the Dash0 operator writes OTEL_INJECTOR_RESOURCE_ATTRIBUTES."""
+    found = {}
+    for pair in text.split(","):
+        key, equals, value = pair.partition("=")
+        if equals and key.strip() and value.strip():
+            found[key.strip()] = value.strip()
+    return found

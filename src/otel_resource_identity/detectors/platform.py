@@ -24,7 +24,6 @@ import threading
 import time
 from collections.abc import Callable, Mapping
 from typing import NamedTuple
-from urllib.parse import unquote
 
 from opentelemetry.sdk import resources as sdk_resources
 from opentelemetry.sdk import version as sdk_version
@@ -36,7 +35,8 @@ from ..entities.flag import entity_merge_enabled
 from . import _signals
 from ._base import BaseDetector, NetworkDetector
 from ._deadline import Deadline
-from ._emit import detected
+from ._emit import detected, per_process
+from ._user import user_attributes, user_wins
 
 # Host and container facts are looked for everywhere, so their detectors are
 # imported up front; every other detector only once its platform is signalled.
@@ -93,6 +93,8 @@ class DetectorRun(NamedTuple):
     seconds: float
     resource: Resource
     within: str = ""
+    # Where the detector took some attributes from (``service.name`` → ``annotation ...``).
+    sources: tuple[tuple[str, str], ...] = ()
 
 
 class _Result(NamedTuple):
@@ -167,7 +169,12 @@ class PlatformDetector(BaseDetector):
                 with _cache_lock:
                     _cache[key] = cached
         self.runs = cached.runs
-        return cached.resource
+        return per_process(cached.resource)
+
+    def is_process_dependent(self) -> bool:
+        """After a fork the SDK (1.44 and newer) runs this again: the cached platform facts with the
+        child's ``process.pid``, and the user's ``service.instance.id`` over the SDK's random one."""
+        return True
 
     def _run(self, names: tuple[str, ...], timeout: float) -> _Result:
         deadline = Deadline.after(timeout)
@@ -212,6 +219,12 @@ class PlatformDetector(BaseDetector):
             run = results[name]
             runs.append(run)
             resource = _combine(resource, run.resource)
+        # The user's values over every platform's (see _user): a no-op unless a detector disagreed.
+        merged = dict(resource.attributes)
+        wanted, _ = user_wins(merged, {}, environ)
+        overrides = {key: str(value) for key, value in wanted.items() if merged.get(key) != value}
+        if overrides:
+            resource = _combine(resource, Resource(overrides, resource.schema_url))
         if "resource" in STAMP.read(self._environ):
             resource = _stamped(resource, environ)
         return _Result(resource, tuple(runs))
@@ -219,15 +232,7 @@ class PlatformDetector(BaseDetector):
 
 def user_resource(environ: Mapping[str, str]) -> Resource:
     """``OTEL_RESOURCE_ATTRIBUTES`` and ``OTEL_SERVICE_NAME`` from ``environ``, as the SDK reads them."""
-    attributes: dict[str, str] = {}
-    for pair in environ.get("OTEL_RESOURCE_ATTRIBUTES", "").split(","):
-        key, equals, value = pair.partition("=")
-        if equals and key.strip():
-            attributes[unquote(key.strip())] = unquote(value.strip())
-    service_name = environ.get("OTEL_SERVICE_NAME", "").strip()
-    if service_name:
-        attributes["service.name"] = service_name
-    return Resource(attributes)
+    return Resource(user_attributes(environ))
 
 
 def _stamped(detected: Resource, environ: Mapping[str, str]) -> Resource:
@@ -294,4 +299,5 @@ def _run_one(
         return
     # Only signalled detectors run: one that finds nothing had something to go on.
     outcome = "detected" if resource.attributes else "not present" if name in _ALWAYS else "nothing usable"
-    results.setdefault(name, DetectorRun(name, outcome, time.perf_counter() - started, resource))
+    sources = tuple(sorted(getattr(detector, "sources", {}).items()))
+    results.setdefault(name, DetectorRun(name, outcome, time.perf_counter() - started, resource, sources=sources))
