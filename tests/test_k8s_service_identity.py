@@ -33,6 +33,7 @@ from otel_resource_identity.detectors._k8s_service import (
 from platforms import FIXTURES, SECRET, Reply, fixture_text, make_root, serve
 
 SA = "/var/run/secrets/kubernetes.io/serviceaccount"
+AKS_ID = "/subscriptions/s-1/resourceGroups/rg/providers/Microsoft.ContainerService/managedClusters/prod-aks"
 POD_NAME = "checkout-api-7d9c5b8f6d-x2k4p"
 POD_UID = "f57400dc-94ce-4806-a52e-d2726f448f15"
 DIGEST = "sha256:232a180dbcbcfa7250917507f3827d88a9ae89bb1cdd8fe3ac4db7b764ebb25a"
@@ -129,7 +130,7 @@ def test_hostile_references_are_refused_fast() -> None:
         ({"k8s.daemonset.name": "my-daemonset"}, "my-daemonset-pod", {}, None, False, "my-daemonset"),
     ],
 )
-def test_service_name_follows_the_operators_vectors(
+def test_service_name_follows_the_operators_vectors(  # noqa: PLR0917 - one parameter per column of the table
     workloads: dict[str, str],
     pod_name: str | None,
     labels: dict[str, str],
@@ -238,7 +239,7 @@ def test_the_operators_pod_gives_the_operators_service_attributes(
     for key in ("k8s.container.name", "k8s.deployment.name", "k8s.replicaset.name", "k8s.pod.uid"):
         assert attributes[key] == expected[key], key
     assert attributes["container.image.name"] == "app"
-    assert list(attributes["container.image.tags"]) == ["v1"]
+    assert attributes["container.image.tags"] == ("v1",)
     assert detector.sources["service.name"] == "workload k8s.deployment.name"
     assert detector.sources["service.version"] == "image tag and digest"
     assert detector.sources["foo"] == "annotation resource.opentelemetry.io/foo"
@@ -304,10 +305,10 @@ def test_the_api_and_the_downward_api_volume_agree(
     assert from_volume["k8s.deployment.name"] == from_api["k8s.deployment.name"] == "checkout-api"
     assert from_volume["k8s.replicaset.name"] == from_api["k8s.replicaset.name"]
     assert from_api["container.image.name"] == "123456789012.dkr.ecr.eu-west-1.amazonaws.com/shop/checkout-api"
-    assert list(from_api["container.image.repo_digests"]) == [
+    assert from_api["container.image.repo_digests"] == (
         "123456789012.dkr.ecr.eu-west-1.amazonaws.com/shop/checkout-api@sha256:"
-        "4c8f0b6a2e1d3f5a7c9e0b2d4f6a8c0e2b4d6f8a0c2e4b6d8f0a2c4e6b8d0f2a"
-    ]
+        "4c8f0b6a2e1d3f5a7c9e0b2d4f6a8c0e2b4d6f8a0c2e4b6d8f0a2c4e6b8d0f2a",
+    )
 
 
 def test_without_the_label_opt_in_the_volume_names_the_workload(tmp_path: Path) -> None:
@@ -410,24 +411,9 @@ def test_an_image_that_is_not_a_reference_leaves_out_the_version(
 @pytest.mark.parametrize(
     ("files", "environ"),
     [
-        (
-            {},
-            {
-                "CLUSTER_RESOURCE_ID": "/subscriptions/s-1/resourceGroups/rg/providers/Microsoft.ContainerService/managedClusters/prod-aks"
-            },
-        ),
-        (
-            {
-                "/etc/kubernetes/aks-cluster-metadata": "clusterResourceId=/subscriptions/s-1/resourceGroups/rg/providers/Microsoft.ContainerService/managedClusters/prod-aks\n"
-            },
-            {},
-        ),
-        (
-            {
-                "/etc/kubernetes/aks-cluster-metadata/clusterResourceId": "/subscriptions/s-1/resourceGroups/rg/providers/Microsoft.ContainerService/managedClusters/prod-aks\n"
-            },
-            {},
-        ),
+        ({}, {"CLUSTER_RESOURCE_ID": AKS_ID}),
+        ({"/etc/kubernetes/aks-cluster-metadata": f"clusterResourceId={AKS_ID}\n"}, {}),
+        ({"/etc/kubernetes/aks-cluster-metadata/clusterResourceId": f"{AKS_ID}\n"}, {}),
     ],
     ids=["variable", "file", "configmap folder"],
 )

@@ -276,7 +276,11 @@ class KubernetesDetector(NetworkDetector):
         if not pod.complete:
             podinfo_labels = self._podinfo("labels")
             labels, annotations = podinfo_labels or {}, self._podinfo("annotations") or {}
+        # The Dash0 operator passes the pod's resource.opentelemetry.io/ annotations on in this variable.
         injected_attributes = _pairs(self.environ.get("OTEL_INJECTOR_RESOURCE_ATTRIBUTES", ""))
+        relayed = {f"annotation {convention.ANNOTATION_PREFIX}{key}" for key in injected_attributes} - {
+            f"annotation {key}" for key in annotations
+        }
         annotations = {
             **{convention.ANNOTATION_PREFIX + key: value for key, value in injected_attributes.items()},
             **annotations,
@@ -309,7 +313,8 @@ class KubernetesDetector(NetworkDetector):
         for key, name in workloads.items():
             found.setdefault(key, name)
         sources: dict[str, str] = {}
-        for key, (value, source) in computed.items():
+        for key, (value, original) in computed.items():
+            source = "Dash0 operator OTEL_INJECTOR_RESOURCE_ATTRIBUTES" if original in relayed else original
             if key in convention.RESERVED_KEYS:
                 warn_once(
                     ("k8s reserved", key),
