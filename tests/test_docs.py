@@ -36,13 +36,24 @@ def _blocks(language: str) -> list[tuple[str, str]]:
 
 
 BLOCKS = _blocks("python")
-YAML_BLOCKS = _blocks("yaml")
+# A yaml block is a configuration file, unless it is an excerpt of the example Kubernetes manifest.
+MANIFEST = ROOT / "examples" / "kubernetes" / "deployment.yaml"
+YAML_BLOCKS = [(where, block) for where, block in _blocks("yaml") if not block.startswith("# examples/kubernetes/")]
+MANIFEST_BLOCKS = [(where, block) for where, block in _blocks("yaml") if block.startswith("# examples/kubernetes/")]
 CLI_COMMANDS = [
     (where, line.strip())
     for where, block in _blocks("sh")
     for line in block.splitlines()
     if line.strip().startswith("otel-resource ") and "<" not in line
 ]
+
+
+@pytest.mark.parametrize(("where", "excerpt"), MANIFEST_BLOCKS, ids=[where for where, _ in MANIFEST_BLOCKS])
+def test_the_manifest_excerpt_is_in_the_example_manifest(where: str, excerpt: str) -> None:
+    """A manifest shown in the docs is a verbatim excerpt of the one tests/test_examples.py checks."""
+    lines = excerpt.splitlines()[1:]
+    assert lines
+    assert "\n".join(lines) in MANIFEST.read_text(encoding="utf-8"), where
 
 
 def test_there_are_blocks_to_run() -> None:

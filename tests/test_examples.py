@@ -136,3 +136,9 @@ def test_kubernetes_pod_and_fluent_bit_coalesce(tmp_path: Path) -> None:
     for variable in ("K8S_POD_NAME", "K8S_POD_UID", "K8S_NAMESPACE_NAME", "K8S_NODE_NAME"):
         assert variable in manifest
         assert variable in environment
+    # The downward-API volume where the detector looks for it by default (RESOURCE_IDENTITY_K8S_PODINFO).
+    from otel_resource_identity._settings import K8S_PODINFO
+
+    assert f"mountPath: {K8S_PODINFO.default}" in manifest
+    for item in ("labels", "annotations"):
+        assert f"- path: {item}\n                fieldRef: {{fieldPath: metadata.{item}}}" in manifest

@@ -12,6 +12,8 @@ import json
 import logging
 import os
 import ssl
+import subprocess
+import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -30,6 +32,7 @@ from otel_resource_identity.detectors._k8s_service import (
     service_attributes,
 )
 
+from conftest import clean_environment
 from platforms import FIXTURES, SECRET, Reply, fixture_text, make_root, serve
 
 SA = "/var/run/secrets/kubernetes.io/serviceaccount"
@@ -479,3 +482,48 @@ def test_every_process_reports_its_pid_with_the_shared_instance_id(tmp_path: Pat
         in_child = json.loads(pipe.read())
     assert in_child["process.pid"] == child
     assert in_child["service.instance.id"] == parent["service.instance.id"] == f"shop.{POD_NAME}.api"
+
+
+# -- what the CLI says about it
+
+
+@pytest.mark.subprocess
+def test_detect_says_where_each_service_value_came_from(tmp_path: Path) -> None:
+    podinfo = tmp_path / "podinfo"
+    podinfo.mkdir()
+    for name in ("labels", "annotations"):
+        (podinfo / name).write_text(fixture_text(f"kubernetes/podinfo/{name}"), encoding="utf-8")
+    env = clean_environment(
+        KUBERNETES_SERVICE_HOST="10.96.0.1",
+        K8S_POD_NAME=POD_NAME,
+        K8S_NAMESPACE_NAME="shop",
+        K8S_CONTAINER_NAME="api",
+        RESOURCE_IDENTITY_K8S_PODINFO=str(podinfo),
+        RESOURCE_IDENTITY_DETECTORS="k8s",
+        OTEL_RESOURCE_ATTRIBUTES="service.version=7",
+    )
+    done = subprocess.run(
+        [sys.executable, "-m", "otel_resource_identity", "detect"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    sources = done.stdout.split("Where they came from\n", 1)[1].split("\n\n", 1)[0]
+    lines = {line.split()[0]: line.split(None, 1)[1] for line in sources.splitlines()}
+    assert lines["service.name"] == "k8s: annotation resource.opentelemetry.io/service.name"
+    assert lines["service.instance.id"] == "k8s: <k8s.namespace.name>.<k8s.pod.name>.<k8s.container.name>"
+    assert lines["service.version"] == "user setting OTEL_RESOURCE_ATTRIBUTES"
+    document = subprocess.run(
+        [sys.executable, "-m", "otel_resource_identity", "detect", "--json"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    )
+    assert json.loads(document.stdout)["sources"]["service.namespace"] == (
+        "k8s: annotation resource.opentelemetry.io/service.namespace"
+    )

@@ -36,7 +36,6 @@ from . import _signals
 from ._base import BaseDetector, NetworkDetector
 from ._deadline import Deadline
 from ._emit import detected, per_process
-from ._user import user_attributes, user_wins
 
 # Host and container facts are looked for everywhere, so their detectors are
 # imported up front; every other detector only once its platform is signalled.
@@ -104,6 +103,11 @@ class _Result(NamedTuple):
 
 _cache: dict[tuple[object, ...], _Result] = {}
 _cache_lock = ForkSafeLock()
+# The last detection of the process environment per (root, platforms, timeout, flag), with the pid
+# that ran it. A forked worker inherits it even when its server changed the environment before the
+# SDK re-ran the detectors (gunicorn sets SERVER_SOFTWARE): platform facts do not change on fork,
+# and a worker must not ask the network again.
+_inherited: dict[tuple[object, ...], tuple[int, _Result]] = {}
 
 
 def _combine(old: Resource, new: Resource) -> Resource:
@@ -161,13 +165,21 @@ class PlatformDetector(BaseDetector):
         names = self._names if self._names is not None else selected_platforms(self._environ)
         timeout = self._timeout if self._timeout is not None else DETECTION_TIMEOUT.read(self._environ)
         key = (self.root, names, timeout, entity_merge_enabled(), tuple(sorted(self.environ.items())))
+        lineage = key[:4]
+        from_environment = self._environ is None
         with _cache_lock:
             cached = _cache.get(key) if self._cache else None
+            if cached is None and self._cache and from_environment and lineage in _inherited:
+                pid, result = _inherited[lineage]
+                cached = result if pid != os.getpid() else None
+        ran = cached is None
         if cached is None:
             cached = self._run(names, timeout)
-            if self._cache:
-                with _cache_lock:
-                    _cache[key] = cached
+        if self._cache:
+            with _cache_lock:
+                _cache[key] = cached
+                if from_environment and ran:
+                    _inherited[lineage] = (os.getpid(), cached)
         self.runs = cached.runs
         return per_process(cached.resource)
 
@@ -220,9 +232,14 @@ class PlatformDetector(BaseDetector):
             runs.append(run)
             resource = _combine(resource, run.resource)
         # The user's values over every platform's (see _user): a no-op unless a detector disagreed.
-        merged = dict(resource.attributes)
-        wanted, _ = user_wins(merged, {}, environ)
-        overrides = {key: str(value) for key, value in wanted.items() if merged.get(key) != value}
+        # Without the user's variables there is nothing to do (and no module to load at start-up).
+        overrides: dict[str, str] = {}
+        if environ.get("OTEL_RESOURCE_ATTRIBUTES") or environ.get("OTEL_SERVICE_NAME"):
+            from ._user import user_wins  # noqa: PLC0415
+
+            merged = dict(resource.attributes)
+            wanted, _ = user_wins(merged, {}, environ)
+            overrides = {key: str(value) for key, value in wanted.items() if merged.get(key) != value}
         if overrides:
             resource = _combine(resource, Resource(overrides, resource.schema_url))
         if "resource" in STAMP.read(self._environ):
@@ -232,6 +249,8 @@ class PlatformDetector(BaseDetector):
 
 def user_resource(environ: Mapping[str, str]) -> Resource:
     """``OTEL_RESOURCE_ATTRIBUTES`` and ``OTEL_SERVICE_NAME`` from ``environ``, as the SDK reads them."""
+    from ._user import user_attributes  # noqa: PLC0415 - only where the resource is stamped
+
     return Resource(user_attributes(environ))
 
 
