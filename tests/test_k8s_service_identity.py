@@ -26,10 +26,14 @@ from otel_resource_identity import KubernetesDetector, PlatformDetector, entitie
 from otel_resource_identity.detectors._k8s_service import (
     Pod,
     aks_cluster_name,
+    aks_resource_id,
     go_unquote,
+    owners_known_from_labels,
     parse_image,
     parse_podinfo,
+    repo_digest,
     service_attributes,
+    workloads_from_labels,
 )
 
 from conftest import clean_environment
@@ -527,3 +531,82 @@ def test_detect_says_where_each_service_value_came_from(tmp_path: Path) -> None:
     assert json.loads(document.stdout)["sources"]["service.namespace"] == (
         "k8s: annotation resource.opentelemetry.io/service.namespace"
     )
+
+
+def test_a_huge_podinfo_file_is_refused_and_a_label_is_no_free_text(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    root = make_root(
+        tmp_path,
+        {
+            "/etc/podinfo/annotations": 'a="' + "x" * 300_000 + '"',
+            "/etc/podinfo/labels": 'batch.kubernetes.io/job-name="Not A Name\\u202e"',
+            f"{SA}/namespace": "shop",
+        },
+    )
+    with caplog.at_level(logging.WARNING):
+        attributes = KubernetesDetector(environ={"K8S_POD_NAME": POD_NAME}, root=root).detect().attributes
+    assert "k8s.job.name" not in attributes
+    assert "annotations" in caplog.text
+    assert "x" * 50 not in caplog.text
+
+
+def test_more_escapes_and_canonical_names() -> None:
+    assert go_unquote('"ends with \\"') is None
+    assert go_unquote('"\\777"') is None
+    assert go_unquote('"\\08x"') is None
+    hexes = DIGEST.split(":")[1]
+    for image, canonical in [
+        (f"nginx@{DIGEST}", f"docker.io/library/nginx@{DIGEST}"),
+        (f"org/app@{DIGEST}", f"docker.io/org/app@{DIGEST}"),
+        (f"index.docker.io/org/app@{DIGEST}", f"docker.io/org/app@{DIGEST}"),
+        (f"localhost/app@{DIGEST}", f"localhost/app@{DIGEST}"),
+        (f"registry.example:5000/app@{DIGEST}", f"registry.example:5000/app@{DIGEST}"),
+    ]:
+        assert repo_digest(image) == canonical
+    assert repo_digest(f"sha256:{hexes}") is None  # a bare image id names no repository
+    assert repo_digest(f"docker-pullable://nginx@{DIGEST}") is None  # as the Collector: not a reference
+    assert repo_digest("nginx:1.27") is None
+
+
+@pytest.mark.parametrize(
+    ("pod_name", "labels", "workloads", "known"),
+    [
+        ("web-0", {"statefulset.kubernetes.io/pod-name": "web-0"}, {"k8s.statefulset.name": "web"}, True),
+        ("pi-x7k2p", {"batch.kubernetes.io/job-name": "pi"}, {"k8s.job.name": "pi"}, True),
+        ("pi-x7k2p", {"job-name": "pi"}, {"k8s.job.name": "pi"}, True),
+        ("agent-x7k2p", {"controller-revision-hash": "6b7d9", "pod-template-generation": "1"}, {}, False),
+        ("web-7d9c5b8f6d-x2k4p", {"pod-template-hash": "other"}, {}, True),
+        ("lonely", {"team": "a"}, {}, True),
+    ],
+    ids=["statefulset", "job", "old job label", "daemonset: unknown", "hash of another", "bare pod"],
+)
+def test_owners_the_labels_make_certain(
+    pod_name: str, labels: dict[str, str], workloads: dict[str, str], known: bool
+) -> None:
+    found = workloads_from_labels(pod_name, labels)
+    assert found == workloads
+    assert owners_known_from_labels(labels, found) is known
+
+
+def test_aks_metadata_forms() -> None:
+    assert aks_resource_id(f"{AKS_ID}\n") == AKS_ID
+    assert aks_resource_id(f"other=1\nclusterResourceId={AKS_ID}\n") == AKS_ID
+    assert aks_resource_id("nothing here") is None
+    assert (
+        aks_cluster_name(AKS_ID.upper().replace("MANAGEDCLUSTERS/PROD-AKS", "managedClusters/prod-aks")) == "prod-aks"
+    )
+    assert aks_cluster_name(AKS_ID.rsplit("/", 1)[0] + "/") is None
+
+
+def test_the_report_names_user_settings_and_sdk_defaults(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    from otel_resource_identity.detection import run_detection
+
+    monkeypatch.setenv("OTEL_SERVICE_NAME", "from-user")
+    monkeypatch.setenv("OTEL_RESOURCE_ATTRIBUTES", "service.namespace=team-a")
+    monkeypatch.setenv("RESOURCE_IDENTITY_DETECTORS", "host")
+    sources = run_detection(root=tmp_path).sources()
+    assert sources["service.name"] == "user setting OTEL_SERVICE_NAME"
+    assert sources["service.namespace"] == "user setting OTEL_RESOURCE_ATTRIBUTES"
+    monkeypatch.delenv("OTEL_SERVICE_NAME")
+    assert run_detection(root=tmp_path).sources()["service.name"] == "SDK default"

@@ -117,6 +117,10 @@ def go_unquote(quoted: str) -> str | None:  # noqa: PLR0911, PLR0912 - one branc
     return out.decode("utf-8", "replace")
 
 
+# A label or annotation key: a DNS-subdomain prefix (253), "/", a name (63).
+_MAX_KEY = 317
+
+
 def parse_podinfo(text: str) -> tuple[dict[str, str], int]:
     """The ``key="value"`` lines of a downward-API ``labels`` or ``annotations`` file, and how many
     lines were not of that form (the caller warns once, naming the file)."""
@@ -127,7 +131,7 @@ def parse_podinfo(text: str) -> tuple[dict[str, str], int]:
             continue
         key, equals, quoted = line.partition("=")
         value = go_unquote(quoted) if equals else None
-        if not key or value is None or not key.isprintable() or " " in key:
+        if not key or len(key) > _MAX_KEY or value is None or not key.isprintable() or " " in key:
             malformed += 1
             continue
         found[key] = value
@@ -301,6 +305,7 @@ def service_attributes(pod: Pod, *, use_labels: bool) -> Computed:
 # -- workloads that Kubernetes itself writes into a pod's labels
 
 _HASH_SUFFIX = re.compile(r"-[a-z0-9]{5}")
+_OBJECT_NAME = re.compile(r"[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?")
 _ORDINAL = re.compile(r"(.+)-(0|[1-9][0-9]*)")
 
 
@@ -330,7 +335,8 @@ def workloads_from_labels(pod_name: str | None, labels: Mapping[str, str]) -> di
     job = labels.get("batch.kubernetes.io/job-name") or labels.get("job-name")
     if job:
         found["k8s.job.name"] = job
-    return found
+    # A name from a label is a Kubernetes object name: a DNS subdomain, never free text.
+    return {key: name for key, name in found.items() if _OBJECT_NAME.fullmatch(name)}
 
 
 # Labels a controller sets on its pods whose owner's name no label tells (a DaemonSet's, a
