@@ -610,3 +610,108 @@ def test_the_report_names_user_settings_and_sdk_defaults(monkeypatch: pytest.Mon
     assert sources["service.namespace"] == "user setting OTEL_RESOURCE_ATTRIBUTES"
     monkeypatch.delenv("OTEL_SERVICE_NAME")
     assert run_detection(root=tmp_path).sources()["service.name"] == "SDK default"
+
+
+# -- the Collector's k8sattributes TestExtractionRules (internal/kube/client_test.go): its pod and
+#    ReplicaSet, served by the TLS API; the service cases with their extra labels and annotations
+
+
+COLLECTOR_CASES = [
+    (
+        "service-attributes-label-values",
+        {"app.kubernetes.io/name": "label-service", "app.kubernetes.io/version": "label-version"},
+        {},
+        {"service.name": "label-service", "service.version": "label-version", "service.namespace": "ns1"},
+    ),
+    (
+        "service-attributes-label-values-instance",
+        {
+            "app.kubernetes.io/instance": "instance-service",
+            "app.kubernetes.io/name": "label-service",
+            "app.kubernetes.io/version": "label-version",
+        },
+        {},
+        {"service.name": "instance-service", "service.version": "label-version", "service.namespace": "ns1"},
+    ),
+    (
+        "service-attributes-annotation-override",
+        {},
+        {
+            "resource.opentelemetry.io/service.instance.id": "annotation-id",
+            "resource.opentelemetry.io/service.version": "annotation-version",
+            "resource.opentelemetry.io/service.name": "annotation-service",
+            "resource.opentelemetry.io/service.namespace": "annotation-namespace",
+        },
+        {
+            "service.instance.id": "annotation-id",
+            "service.name": "annotation-service",
+            "service.version": "annotation-version",
+            "service.namespace": "annotation-namespace",
+        },
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("labels", "annotations", "expected"),
+    [case[1:] for case in COLLECTOR_CASES],
+    ids=[case[0] for case in COLLECTOR_CASES],
+)
+def test_the_collectors_extraction_vectors(  # noqa: PLR0917 - fixtures and the table's columns
+    tmp_path: Path,
+    certificate_authority: trustme.CA,
+    tls: ssl.SSLContext,
+    labels: dict[str, str],
+    annotations: dict[str, str],
+    expected: dict[str, str],
+) -> None:
+    pod = json.loads(fixture_text("collector/k8sattributes-extraction-rules-pod.json"))
+    pod["metadata"]["labels"].update(labels)
+    pod["metadata"]["annotations"].update(annotations)
+    routes = {
+        "/api/v1/namespaces/ns1/pods/auth-service-abc12-xyz3": Reply(pod),
+        "/apis/apps/v1/namespaces/ns1/replicasets/auth-service-66f5996c7c": Reply(
+            json.loads(fixture_text("collector/k8sattributes-extraction-rules-replicaset.json"))
+        ),
+    }
+    environ = {"K8S_POD_NAME": "auth-service-abc12-xyz3", "RESOURCE_IDENTITY_K8S_LABELS": "true"}
+    with serve(routes, tls=tls) as server:
+        root = _api_root(tmp_path, certificate_authority, "ns1")
+        from_api = KubernetesDetector(environ=_api_environ(server.port, **environ), root=root, timeout=2).detect()
+    # The same labels and annotations as a downward-API volume (the kubelet's format).
+    podinfo = {
+        f"/etc/podinfo/{name}": "\n".join(f"{key}={json.dumps(value)}" for key, value in sorted(values.items()))
+        for name, values in (("labels", pod["metadata"]["labels"]), ("annotations", pod["metadata"]["annotations"]))
+    }
+    volume_root = make_root(tmp_path / "volume", {**podinfo, f"{SA}/namespace": "ns1"})
+    from_volume = KubernetesDetector(environ=environ, root=volume_root).detect()
+    for resource in (from_api, from_volume):
+        assert {key: resource.attributes.get(key) for key in expected} == expected
+
+
+def test_without_labels_the_collectors_pod_is_named_after_its_deployment(
+    tmp_path: Path, certificate_authority: trustme.CA, tls: ssl.SSLContext
+) -> None:
+    routes = {
+        "/api/v1/namespaces/ns1/pods/auth-service-abc12-xyz3": Reply(
+            json.loads(fixture_text("collector/k8sattributes-extraction-rules-pod.json"))
+        ),
+        "/apis/apps/v1/namespaces/ns1/replicasets/auth-service-66f5996c7c": Reply(
+            json.loads(fixture_text("collector/k8sattributes-extraction-rules-replicaset.json"))
+        ),
+    }
+    with serve(routes, tls=tls) as server:
+        root = _api_root(tmp_path, certificate_authority, "ns1")
+        attributes = (
+            KubernetesDetector(
+                environ=_api_environ(server.port, K8S_POD_NAME="auth-service-abc12-xyz3"), root=root, timeout=2
+            )
+            .detect()
+            .attributes
+        )
+    # The Collector's own "service-name" case expects the StatefulSet only because that test enables
+    # no Deployment-name extraction; with its default metadata the Deployment comes first, as here.
+    assert attributes["k8s.deployment.name"] == "auth-service"
+    assert attributes["k8s.replicaset.name"] == "auth-service-66f5996c7c"
+    assert attributes["service.name"] == "auth-service"
+    assert attributes["service.namespace"] == "ns1"

@@ -114,10 +114,13 @@ def _first(environ: Mapping[str, str], names: tuple[str, ...]) -> str | None:
 
 
 def _controller(document: Fields) -> Fields | None:
-    for reference in document.object("metadata").objects("ownerReferences"):
+    """The owner reference marked ``controller``; else, as the Collector reads owners, the first one
+    of a kind this detector follows."""
+    references = document.object("metadata").objects("ownerReferences")
+    for reference in references:
         if reference.flag("controller"):
             return reference
-    return None
+    return next((reference for reference in references if reference.text("kind") in _OWNERS), None)
 
 
 def aws_instance_id(provider_id: str) -> str | None:
