@@ -390,3 +390,19 @@ def test_the_vm_coalesces_with_what_the_collector_reports(
     )
     assert done.returncode == 0, done.stdout
     assert f'coalesce: rule host, key host.id = "{theirs["host.id"]}"' in done.stdout
+
+
+def test_an_eks_pod_takes_the_cluster_name_from_the_instance_tags(tmp_path: Path) -> None:
+    """Only in a pod, only where instance metadata tags are enabled (elsewhere IMDS answers 404)."""
+    routes = _ec2_routes()
+    routes["/latest/meta-data/tags/instance/aws:eks:cluster-name"] = Reply("shop-eks")
+    root = _root(tmp_path, "ec2-nitro")
+    with serve(routes) as server:
+        on_the_node = _ec2(root, server.base)
+        in_a_pod = _ec2(root, server.base, KUBERNETES_SERVICE_HOST="10.96.0.1")
+    assert "k8s.cluster.name" not in on_the_node
+    assert in_a_pod["k8s.cluster.name"] == "shop-eks"
+    assert [path for path, _ in server.requests].count("/latest/meta-data/tags/instance/aws:eks:cluster-name") == 1
+    del routes["/latest/meta-data/tags/instance/aws:eks:cluster-name"]
+    with serve(routes) as server:
+        assert "k8s.cluster.name" not in _ec2(root, server.base, KUBERNETES_SERVICE_HOST="10.96.0.1")

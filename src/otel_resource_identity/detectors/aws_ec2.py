@@ -34,6 +34,7 @@ from ._names import (
     HOST_IMAGE_ID,
     HOST_NAME,
     HOST_TYPE,
+    K8S_CLUSTER_NAME,
     CloudPlatformValues,
     CloudProviderValues,
 )
@@ -46,6 +47,10 @@ DEFAULT_ENDPOINT = "http://169.254.169.254"
 TOKEN_PATH = "/latest/api/token"
 IDENTITY_PATH = "/latest/dynamic/instance-identity/document"
 HOSTNAME_PATH = "/latest/meta-data/hostname"
+# Asked only in a pod (an EKS node labels its instance with its cluster): answered only where
+# instance metadata tags are enabled, a 404 elsewhere.
+EKS_CLUSTER_TAG_PATH = "/latest/meta-data/tags/instance/aws:eks:cluster-name"
+_CLUSTER_NAME = re.compile(r"[0-9A-Za-z][A-Za-z0-9\-_]{0,99}")
 _INSTANCE_ID = re.compile(r"i-[0-9a-f]{8,32}")
 _TOKEN = re.compile(r"[\x21-\x7e]{1,4096}")
 _TTL = {"X-aws-ec2-metadata-token-ttl-seconds": "60"}
@@ -134,6 +139,10 @@ class AwsEc2Detector(NetworkDetector):
         hostname = get_text(base + HOSTNAME_PATH, deadline=deadline, headers=headers)
         if hostname.ok:
             found[HOST_NAME] = str(hostname.document)
+        if _signals.kubernetes(self.environ, self.root):
+            cluster = get_text(base + EKS_CLUSTER_TAG_PATH, deadline=deadline, headers=headers)
+            if cluster.ok and _CLUSTER_NAME.fullmatch(str(cluster.document).strip()):
+                found[K8S_CLUSTER_NAME] = str(cluster.document).strip()
         return found
 
     def _unreachable(self, base: str, response: Response) -> dict[str, object]:
