@@ -246,11 +246,16 @@ def test_compute_engine_partial_and_out_of_reach(tmp_path: Path, caplog: pytest.
     assert _warnings(caplog) == []
 
 
-def test_a_reply_without_the_flavor_header_is_not_the_metadata_server(tmp_path: Path) -> None:
+def test_a_reply_without_the_flavor_header_is_not_the_metadata_server(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Something else answers in the metadata server's place (a proxy, a captive portal): present but broken."""
     routes = {path: Reply(reply.body) for path, reply in _gcp_routes(GCE).items()}
-    with serve(routes) as server:
+    with serve(routes) as server, caplog.at_level(logging.DEBUG):
         attributes = _gcp(_root(tmp_path, "gce"), server.host)
     assert attributes == {"cloud.provider": "gcp", "cloud.platform": "gcp_compute_engine"}
+    [warning] = _warnings(caplog)
+    assert "Metadata-Flavor: Google" in warning
 
 
 # --- Azure ------------------------------------------------------------------------------------------------

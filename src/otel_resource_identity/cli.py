@@ -9,8 +9,9 @@ import re
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import NoReturn, TextIO
+from typing import NoReturn, TextIO, cast
 
+from ._terminal import TerminalStream, visible
 from .detection import DetectionReport, run_detection
 from .entities.flag import entity_merge_enabled
 from .entities.model import same_value
@@ -40,12 +41,12 @@ def _identity_document(identity: ResourceIdentity) -> dict[str, object]:
 def _write_identity(identity: ResourceIdentity, out: TextIO, indent: str = "") -> None:
     out.write(f"{indent}id       {identity.id}\n")
     out.write(f"{indent}hash     {identity.hash}\n")
-    out.write(f"{indent}name     {identity.name if identity.name is not None else '(none)'}\n")
-    out.write(f"{indent}type     {identity.type if identity.type is not None else '(none)'}\n")
+    out.write(f"{indent}name     {visible(identity.name) if identity.name is not None else '(none)'}\n")
+    out.write(f"{indent}type     {visible(identity.type) if identity.type is not None else '(none)'}\n")
     out.write(f"{indent}rule     {identity.rule} ({identity.ruleset})\n")
     for number, (key, value) in enumerate(identity.key.items()):
         label = "key     " if number == 0 else "        "
-        out.write(f"{indent}{label} {key} = {_typed(value)}\n")
+        out.write(f"{indent}{label} {visible(key)} = {_typed(value)}\n")
 
 
 def _report_document(report: DetectionReport) -> dict[str, object]:
@@ -75,13 +76,14 @@ def _report_document(report: DetectionReport) -> dict[str, object]:
 
 
 def _format_value(value: object) -> str:
-    """A value as it reads in a listing: strings plain, anything else as JSON."""
-    return json.dumps(value, default=str) if not isinstance(value, str) else value
+    """A value as it reads in a listing: strings plain (what a terminal would act on escaped), anything
+    else as JSON."""
+    return json.dumps(value, default=str) if not isinstance(value, str) else visible(value)
 
 
 def _typed(value: object) -> str:
     """A value where its type decides (keys, differing values): as JSON, so ``"3"`` and ``3`` differ."""
-    return json.dumps(value, default=str, ensure_ascii=False)
+    return visible(json.dumps(value, default=str, ensure_ascii=False))
 
 
 def _print_report(report: DetectionReport, out: TextIO) -> None:
@@ -107,22 +109,22 @@ def _print_report(report: DetectionReport, out: TextIO) -> None:
             "   what each detector found)\n"
         )
     for entity in entities:
-        out.write(f"  {entity.type}\n")
+        out.write(f"  {visible(entity.type)}\n")
         for key, value in entity.id.items():
-            out.write(f"    id           {key} = {_format_value(value)}\n")
+            out.write(f"    id           {visible(key)} = {_format_value(value)}\n")
         for key, value in entity.description.items():
-            out.write(f"    description  {key} = {_format_value(value)}\n")
+            out.write(f"    description  {visible(key)} = {_format_value(value)}\n")
         if entity.schema_url:
-            out.write(f"    schema URL   {entity.schema_url}\n")
+            out.write(f"    schema URL   {visible(entity.schema_url)}\n")
     out.write("\nResource attributes\n")
     for key in sorted(report.resource.attributes):
-        out.write(f"  {key} = {_format_value(report.resource.attributes[key])}\n")
+        out.write(f"  {visible(key)} = {_format_value(report.resource.attributes[key])}\n")
     sources = report.sources()
     if sources:
         out.write("\nWhere they came from\n")
         for key, source in sources.items():
-            out.write(f"  {key:<26} {source}\n")
-    out.write(f"\nSchema URL: {report.resource.schema_url or '(none)'}\n")
+            out.write(f"  {visible(key):<26} {visible(source)}\n")
+    out.write(f"\nSchema URL: {visible(report.resource.schema_url) or '(none)'}\n")
     out.write(
         "\nPredicted identity (a prediction of Dash0's grouping: resources Dash0 would coalesce share the id;\n"
         "the number itself is not the one Dash0 shows)\n"
@@ -172,14 +174,39 @@ def _split_pairs(text: str) -> list[str]:
     return pairs
 
 
-def _read_attributes(source: str) -> dict[str, object]:
+# The most the command line reads from one file or standard input: attribute sets are small, and
+# a device that never ends (/dev/zero) or a file of gigabytes must not exhaust the memory.
+INPUT_LIMIT = 8 * 1024 * 1024
+
+
+def read_input(source: str) -> str:
+    """The text of the file ``source`` (``-``: standard input), at most ``INPUT_LIMIT`` bytes.
+
+    The command line's one reader: pipes, FIFOs and process substitution
+    (``/dev/fd/N``) are read to their end, as long as that end comes within
+    the limit; anything longer is refused in one line.
+    """
     where = "standard input" if source == "-" else source
     try:
-        text = sys.stdin.read() if source == "-" else Path(source).read_text(encoding="utf-8")
+        if source != "-":
+            with Path(source).open("rb") as handle:
+                data = handle.read(INPUT_LIMIT + 1)
+        elif hasattr(sys.stdin, "buffer"):
+            data = sys.stdin.buffer.read(INPUT_LIMIT + 1)
+        else:  # a text stream put in place of standard input (an embedding application, a test)
+            data = sys.stdin.read(INPUT_LIMIT + 1).encode("utf-8", "surrogateescape")
+        if len(data) > INPUT_LIMIT:
+            raise UsageError(f"{where} is larger than {INPUT_LIMIT // (1024 * 1024)} MiB, the most otel-resource reads")
+        return data.decode("utf-8")
     except (OSError, UnicodeDecodeError) as problem:
         reason = problem.strerror if isinstance(problem, OSError) and problem.strerror else "not UTF-8 text"
         hint = "" if source == "-" else " (give KEY=VALUE pairs, or a JSON file)"
         raise UsageError(f"cannot read {where}: {reason}{hint}") from None
+
+
+def _read_attributes(source: str) -> dict[str, object]:
+    where = "standard input" if source == "-" else source
+    text = read_input(source)
     try:
         document = json.loads(text)
     except json.JSONDecodeError as problem:
@@ -245,7 +272,7 @@ def _write_verdicts(tried: list[Verdict], out: TextIO) -> None:
     if tried:
         out.write("\nRules with higher precedence that did not match\n")
     for verdict in tried:
-        out.write(f"  {verdict.rule:<40} {verdict.reason}\n")
+        out.write(f"  {verdict.rule:<40} {visible(verdict.reason)}\n")
 
 
 def _differences(sets: list[dict[str, object]]) -> tuple[dict[str, list[object]], list[str]]:
@@ -287,9 +314,9 @@ def _compare(arguments: argparse.Namespace) -> int:
     out = sys.stdout
     if together:
         first = identities[0]
-        key = ", ".join(f"{name} = {_typed(value)}" for name, value in first.key.items())
+        key = ", ".join(f"{visible(name)} = {_typed(value)}" for name, value in first.key.items())
         out.write(f"These {len(sets)} attribute sets coalesce: rule {first.rule}, key {key}\n")
-        out.write(f"  id {first.id}, type {first.type or '(none)'}, name {first.name or '(none)'}\n")
+        out.write(f"  id {first.id}, type {visible(first.type or '(none)')}, name {visible(first.name or '(none)')}\n")
         heading = "Keys with different values (the coalesced resource keeps them all)"
     else:
         out.write(f"These {len(sets)} attribute sets are different resources\n")
@@ -300,9 +327,9 @@ def _compare(arguments: argparse.Namespace) -> int:
     if differing:
         out.write(f"\n{heading}\n")
         for name, values in differing.items():
-            out.write(f"  {name}: {' OR '.join(_typed(value) for value in values)}\n")
+            out.write(f"  {visible(name)}: {' OR '.join(_typed(value) for value in values)}\n")
     if partial:
-        out.write("\nKeys not in every set\n  " + ", ".join(partial) + "\n")
+        out.write("\nKeys not in every set\n  " + ", ".join(visible(key) for key in partial) + "\n")
     return 0 if together else 1
 
 
@@ -393,13 +420,23 @@ def _parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit status (2 with one line on stderr for bad input)."""
+    # Everything the command writes, help and errors included, goes through the terminal filter.
+    stdout, stderr = sys.stdout, sys.stderr
+    sys.stdout, sys.stderr = cast("TextIO", TerminalStream(stdout)), cast("TextIO", TerminalStream(stderr))
+    try:
+        return _run(argv)
+    finally:
+        sys.stdout, sys.stderr = stdout, stderr
+
+
+def _run(argv: Sequence[str] | None) -> int:
     parser = _parser()
     arguments = parser.parse_args(argv)
     try:
         status: int = arguments.run(arguments)
         sys.stdout.flush()
     except (UsageError, ValueError, TypeError) as problem:
-        sys.stderr.write(f"otel-resource: error: {problem}\n")
+        sys.stderr.write(f"otel-resource: error: {visible(str(problem))}\n")
         return 2
     except BrokenPipeError:
         # The reader went away (``| head``): stop quietly. Standard output is

@@ -33,6 +33,8 @@ class DetectionReport:
                 found[key] = f"{run.name}: {source}"
         user = user_attributes(os.environ)
         for key, value in self.resource.attributes.items():
+            if key not in found and not key.startswith("service."):
+                continue  # only what a detector computed, and the service.* keys, are explained
             if key in user and user[key] == value and not str(value).startswith(UNKNOWN_SERVICE):
                 found[key] = (
                     "user setting OTEL_SERVICE_NAME"

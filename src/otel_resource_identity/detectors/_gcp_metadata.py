@@ -83,12 +83,17 @@ def ask(base: str, paths: tuple[str, ...], deadline: Deadline, *, optional: tupl
             answers.values[path] = str(response.document)
             answers.reached = True
             continue
-        if response is not None and response.http_error:
+        if response is not None and response.status:
+            # Something answered over HTTP: the metadata server with an error, or something else in
+            # its place (a proxy, a captive portal) whose reply lacks the flavor header. Either way
+            # the platform is present and broken, which is worth the one warning.
             answers.reached = True
-            if path in optional and response.status == 404:
+            if response.http_error and path in optional and response.status == 404:
                 continue
         answers.failed.append(path)
-        answers.problem = answers.problem or (response.problem if response else "timed out") or "an empty reply"
+        problem = (response.problem if response else "timed out") or "an empty reply"
+        if not answers.problem or FLAVOR[0] in problem:  # the missing header says the most
+            answers.problem = problem
     return answers
 
 

@@ -23,12 +23,13 @@ UNKNOWN_SERVICE = "unknown_service"
 
 
 def user_attributes(environ: Mapping[str, str]) -> dict[str, str]:
-    """``OTEL_RESOURCE_ATTRIBUTES`` and ``OTEL_SERVICE_NAME`` from ``environ``, as the SDK reads them."""
+    """``OTEL_RESOURCE_ATTRIBUTES`` and ``OTEL_SERVICE_NAME`` from ``environ``, as the SDK's
+    ``OTELResourceDetector`` reads them (values percent-decoded, keys as written)."""
     attributes: dict[str, str] = {}
     for pair in environ.get("OTEL_RESOURCE_ATTRIBUTES", "").split(","):
         key, equals, value = pair.partition("=")
-        if equals and key.strip():
-            attributes[unquote(key.strip())] = unquote(value.strip())
+        if equals and key.strip():  # the SDK decodes the value, not the key
+            attributes[key.strip()] = unquote(value.strip())
     service_name = environ.get("OTEL_SERVICE_NAME", "").strip()
     if service_name:
         attributes["service.name"] = service_name
