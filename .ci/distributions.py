@@ -8,7 +8,8 @@ newest environment's interpreter, which has ``build`` and ``twine``):
    the console script and every entry point of ``pyproject.toml``; the sdist holds
    every file git tracks that the release needs (sources, tests, examples, docs,
    README, CHANGELOG, LICENSE): a file left out fails here;
-3. a new virtual environment gets the wheel (and ``opentelemetry-distro``),
+3. a new virtual environment gets the wheel (and ``opentelemetry-distro`` and
+   ``opentelemetry-instrumentation-logging``),
    then runs ``otel-resource --version``, ``otel-resource detect`` and the
    auto-instrumented example under ``opentelemetry-instrument`` with console
    exporters, whose output must carry the predicted identity.
@@ -87,7 +88,7 @@ def use_wheel(python: str, wheel: Path, workdir: Path, problems: list[str]) -> N
         return
     bin_dir = environment / "bin"
     pip = [str(bin_dir / "python"), "-m", "pip", "install", "--quiet", "--disable-pip-version-check"]
-    installed = _run([*pip, str(wheel), "opentelemetry-distro"])
+    installed = _run([*pip, str(wheel), "opentelemetry-distro", "opentelemetry-instrumentation-logging"])
     if installed.returncode != 0:
         problems.append(f"pip could not install the wheel: {installed.stderr[-2000:]}")
         return
@@ -112,7 +113,6 @@ def use_wheel(python: str, wheel: Path, workdir: Path, problems: list[str]) -> N
             "OTEL_TRACES_EXPORTER": "console",
             "OTEL_METRICS_EXPORTER": "none",
             "OTEL_LOGS_EXPORTER": "console",
-            "OTEL_PYTHON_LOGGING_AUTO_INSTRUMENTATION_ENABLED": "true",
             "OTEL_EXPERIMENTAL_RESOURCE_DETECTORS": "otel,resource_identity",
             "OTEL_SERVICE_NAME": "checkout",
         },

@@ -3,11 +3,11 @@
 Shows: every span and log record it sends carries ``dash0.resource.id``,
 ``.name`` and ``.type``: the package is an instrumentation that adds its
 processors to the providers ``opentelemetry-instrument`` builds.
-Needs: ``pip install opentelemetry-distro``; nothing else running with the
+Needs: ``pip install opentelemetry-distro opentelemetry-instrumentation-logging``
+(the second bridges standard ``logging`` records); nothing else running with the
 console exporters below (they print what would be sent)::
 
     OTEL_EXPERIMENTAL_RESOURCE_DETECTORS=otel,resource_identity \\
-    OTEL_PYTHON_LOGGING_AUTO_INSTRUMENTATION_ENABLED=true \\
     OTEL_TRACES_EXPORTER=console OTEL_LOGS_EXPORTER=console OTEL_METRICS_EXPORTER=none \\
     opentelemetry-instrument python examples/auto_instrumented_app.py
 

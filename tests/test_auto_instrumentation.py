@@ -26,7 +26,6 @@ def _instrumented(receiver: Received, **variables: str) -> subprocess.CompletedP
         OTEL_TRACES_EXPORTER="otlp",
         OTEL_LOGS_EXPORTER="otlp",
         OTEL_METRICS_EXPORTER="none",
-        OTEL_PYTHON_LOGGING_AUTO_INSTRUMENTATION_ENABLED="true",
         OTEL_BSP_SCHEDULE_DELAY="50",
         OTEL_BLRP_SCHEDULE_DELAY="50",
         OTEL_SERVICE_NAME="checkout",

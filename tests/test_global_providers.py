@@ -18,7 +18,7 @@ from opentelemetry.sdk.trace.export import SimpleSpanProcessor
 from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
 
 from otel_resource_identity import configure, entity_merge_enabled, predict
-from otel_resource_identity._auto import ResourceIdentityInstrumentor, post_instrument
+from otel_resource_identity._auto import ResourceIdentityInstrumentor, pre_instrument
 
 RESOURCE = Resource({"service.name": "shop", "service.instance.id": "i-1"})
 
@@ -37,13 +37,13 @@ def test_the_hook_is_disabled_like_any_instrumentation(
 ) -> None:
     monkeypatch.setenv("OTEL_PYTHON_DISABLED_INSTRUMENTATIONS", disabled)
     with caplog.at_level(logging.DEBUG, logger="otel_resource_identity"):
-        post_instrument()
+        pre_instrument()
     assert "not installed" in caplog.text
 
 
 def test_the_hook_installs_when_not_disabled(caplog: pytest.LogCaptureFixture) -> None:
     with caplog.at_level(logging.DEBUG, logger="otel_resource_identity"):
-        post_instrument()  # the globals are proxies here: nothing to add, but it ran
+        pre_instrument()  # the globals are proxies here: nothing to add, but it ran
     assert "processors installed" in caplog.text
 
 

@@ -296,7 +296,20 @@ for t in threads: t.join()
 
 
 @pytest.mark.subprocess
-def test_under_opentelemetry_instrument_every_stdlib_record_is_stamped(tmp_path: Path) -> None:
+@pytest.mark.parametrize(
+    ("handler", "expected_records"),
+    [
+        # The current way: opentelemetry-instrumentation-logging's instrumentor installs the handler.
+        ({}, 200),
+        # The SDK's deprecated handler: the logging instrumentor then logs, while instrumenting, that it
+        # skips its own; that record, emitted before any post-instrument hook, is stamped too.
+        ({"OTEL_PYTHON_LOGGING_AUTO_INSTRUMENTATION_ENABLED": "true"}, 201),
+    ],
+    ids=["instrumentation-logging", "deprecated SDK handler"],
+)
+def test_under_opentelemetry_instrument_every_stdlib_record_is_stamped(
+    tmp_path: Path, handler: dict[str, str], expected_records: int
+) -> None:
     app = tmp_path / "app.py"
     app.write_text(THREADED_APP)
     instrument = shutil.which("opentelemetry-instrument", path=str(Path(sys.executable).parent))
@@ -308,18 +321,18 @@ def test_under_opentelemetry_instrument_every_stdlib_record_is_stamped(tmp_path:
             OTEL_TRACES_EXPORTER="otlp",
             OTEL_LOGS_EXPORTER="otlp",
             OTEL_METRICS_EXPORTER="none",
-            OTEL_PYTHON_LOGGING_AUTO_INSTRUMENTATION_ENABLED="true",
             OTEL_BLRP_SCHEDULE_DELAY="5",
             OTEL_BSP_SCHEDULE_DELAY="5",
             OTEL_SERVICE_NAME="checkout",
             OTEL_RESOURCE_ATTRIBUTES="k8s.pod.uid=f57400dc-94ce-4806-a52e-d2726f448f15,k8s.pod.name=p",
+            **handler,
         )
         done = subprocess.run(
             [instrument, sys.executable, str(app)], env=env, capture_output=True, text=True, timeout=120, check=False
         )
         assert done.returncode == 0, done.stderr
     records = receiver.log_records()
-    assert len(records) == 200
+    assert len(records) == expected_records
     assert all(_stamped(attributes) for _, attributes in records), "some records were exported unstamped"
     assert len(receiver.spans()) == 200
     assert all(_stamped(attributes) for _, attributes in receiver.spans())

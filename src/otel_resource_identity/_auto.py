@@ -1,8 +1,11 @@
-"""What ``opentelemetry-instrument`` picks up: a post-instrument hook, not a configurator.
+"""What ``opentelemetry-instrument`` picks up: a pre-instrument hook, not a configurator.
 
-Registered in the ``opentelemetry_post_instrument`` entry-point group, so it
-runs after whichever distro and configurator built the providers (and after
-the instrumentations), takes no configurator slot, and is turned off like any
+Registered in the ``opentelemetry_pre_instrument`` entry-point group, so it
+runs after whichever distro and configurator built the providers and *before*
+every instrumentor: a record an instrumentor emits while instrumenting (the
+logging instrumentation's own warning, say), and every record that reaches
+the logging handler that ``opentelemetry-instrumentation-logging`` installs,
+is stamped. It takes no configurator slot, and is turned off like any
 instrumentation (``OTEL_PYTHON_DISABLED_INSTRUMENTATIONS=resource_identity``)
 or with ``RESOURCE_IDENTITY_STAMP=none``. Not an ``opentelemetry_instrumentor``:
 for those, ``opentelemetry-instrument`` reads the distribution's metadata to
@@ -32,7 +35,7 @@ from .entities.flag import apply_flag_from_environment
 _logger = logging.getLogger(__name__)
 
 
-def post_instrument() -> None:
+def pre_instrument() -> None:
     """The entry point: install the processors unless disabled like an instrumentation."""
     disabled = {name.strip() for name in os.environ.get("OTEL_PYTHON_DISABLED_INSTRUMENTATIONS", "").split(",")}
     if "resource_identity" in disabled or "*" in disabled:
