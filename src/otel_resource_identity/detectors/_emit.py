@@ -10,7 +10,7 @@ marked "decided here" are this package's choices, listed in docs/detectors.md.
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import NamedTuple
 
 from opentelemetry.sdk.resources import Resource
@@ -18,6 +18,7 @@ from opentelemetry.sdk.resources import Resource
 from .._settings import warn_once
 from ..entities.model import Entity
 from ..entities.resource import ResourceParts, build, parts_of, resource_from_entities
+from ._syntax import check
 
 # The semantic-conventions version every detector of this package writes: the
 # newest schema the oldest supported opentelemetry-semantic-conventions knows.
@@ -74,22 +75,35 @@ ENTITY_TYPES: tuple[EntityType, ...] = (
 )
 
 
-def attribute_value(key: str, value: object) -> object:  # noqa: PLR0911 - one return per value type
-    """``value`` as an attribute may hold it, or ``None`` when it may not (one warning naming ``key``).
+def attribute_value(key: str, value: object, origin: Callable[[], str] = lambda: "a detector") -> object:  # noqa: PLR0911 - one return per value type
+    """``value`` as an attribute may hold it, or ``None`` when it may not (one warning naming ``key``
+    and, for a value that cannot be true, ``origin()``: where it came from).
 
     Every detector's attributes pass through here: strings lose any URL
-    credentials, integers must fit int64 (the OTLP encoder refuses others on
-    every export), and arrays must be of one primitive type. ``None`` and
-    ``""`` mean "not found".
+    credentials and must have the attribute's syntax and length (``_syntax``),
+    integers must fit int64 (the OTLP encoder refuses others on every export),
+    and arrays must be of one primitive type. ``None`` and ``""`` mean "not found".
     """
     if value is None or value == "":
         return None
     if isinstance(value, str):
-        if "@" not in value:  # nothing to strip: the URL cleaner loads only for a value that may hold credentials
-            return value
-        from ._urls import strip_credentials  # noqa: PLC0415
+        if "@" in value:  # the URL cleaner loads only for a value that may hold credentials
+            from ._urls import strip_credentials  # noqa: PLC0415
 
-        return strip_credentials(value)
+            value = strip_credentials(value)
+        violated = check(key, value)
+        if violated is None:
+            return value
+        where = origin()
+        warn_once(
+            ("syntax", f"{key} {where}"),
+            "The value found for %s (from %s) is not %s of at most %d characters; left it out",
+            key,
+            where,
+            violated.description,
+            violated.limit,
+        )
+        return None
     if isinstance(value, bool | float):
         return value
     if isinstance(value, int):
@@ -100,25 +114,57 @@ def attribute_value(key: str, value: object) -> object:  # noqa: PLR0911 - one r
         )
         return None
     if isinstance(value, Sequence) and not isinstance(value, bytes | bytearray):
-        items = [attribute_value(key, item) for item in value]
+        items = [attribute_value(key, item, origin) for item in value]
         kinds = {type(item) for item in items}
         if None not in kinds and len(kinds) <= 1 and not kinds & {list, tuple}:
             return items
+        if None in kinds:
+            return None  # an item that cannot be true: warned about above
     warn_once(
         ("attribute", f"{key}={value!r}"[:256]), "The value found for %s is not an attribute value; left it out", key
     )
     return None
 
 
-def detected(attributes: Mapping[str, object], *, schema_url: str = SCHEMA_URL) -> Resource:
+def _origin(
+    key: str, raw: object, origins: Mapping[str, str] | None, environ: Mapping[str, str] | None, source: str
+) -> Callable[[], str]:
+    """Where ``raw`` came from, worked out only when it is refused: the origin the detector named,
+    else the environment variable that holds it, else the detector's source."""
+
+    def find() -> str:
+        if origins and key in origins:
+            return origins[key]
+        if environ is not None and isinstance(raw, str):
+            for name in sorted(environ):
+                text = environ[name]
+                if text == raw or text.strip() == raw:
+                    return f"the variable {name}"
+        return source or "a detector"
+
+    return find
+
+
+def detected(
+    attributes: Mapping[str, object],
+    *,
+    schema_url: str = SCHEMA_URL,
+    source: str = "",
+    environ: Mapping[str, str] | None = None,
+    origins: Mapping[str, str] | None = None,
+) -> Resource:
     """A detector's result: ``attributes`` (see :func:`attribute_value`) with their entities.
 
+    ``source`` names where the detector's values come from (a file, an
+    endpoint), ``origins`` where single attributes come from, and ``environ``
+    lets a refused value be traced to the variable that holds it: the warning
+    for a value that cannot be true names one of these, never the value.
     Nothing found gives the empty Resource, with no schema URL, so a detector
     that does not apply leaves no trace in a merge.
     """
     found = {}
     for key, raw in attributes.items():
-        value = attribute_value(key, raw)
+        value = attribute_value(key, raw, _origin(key, raw, origins, environ, source))
         if value is not None:
             found[key] = value
     if not found:

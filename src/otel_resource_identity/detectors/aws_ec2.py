@@ -87,11 +87,11 @@ class AwsEc2Detector(NetworkDetector):
             HOST_ID: instance_id_from_dmi(self.root),
         }
         if self.environ.get("AWS_EC2_METADATA_DISABLED", "").strip().lower() == "true":
-            return detected(found)
+            return detected(found, source="the DMI or the EC2 instance metadata service", environ=self.environ)
         base = self._endpoint()
         if base is not None:
             found.update(self._metadata(base, deadline))
-        return detected(found)
+        return detected(found, source="the DMI or the EC2 instance metadata service", environ=self.environ)
 
     def _endpoint(self) -> str | None:
         text = self.environ.get("AWS_EC2_METADATA_SERVICE_ENDPOINT", "").strip() or DEFAULT_ENDPOINT

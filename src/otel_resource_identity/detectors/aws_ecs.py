@@ -137,7 +137,7 @@ class AwsEcsDetector(NetworkDetector):
             _logger.warning(
                 "AWS ECS: %s is not a usable endpoint (%s); reported what the local files say", variable, endpoint
             )
-            return detected(found)
+            return detected(found, source="the ECS task metadata endpoint", environ=self.environ)
         base = f"{endpoint.safe}{endpoint.path.rstrip('/')}"
         container = get_json(base, deadline=deadline)
         task = get_json(f"{base}/task", deadline=deadline) if container.ok else container
@@ -155,4 +155,4 @@ class AwsEcsDetector(NetworkDetector):
                 variable,
                 problem,
             )
-        return detected(found)
+        return detected(found, source="the ECS task metadata endpoint", environ=self.environ)

@@ -90,14 +90,14 @@ class AzureVmDetector(NetworkDetector):
                 "Azure: RESOURCE_IDENTITY_AZURE_IMDS_ENDPOINT is not an http(s) URL (%s); reported what the DMI says",
                 endpoint,
             )
-            return detected(found)
+            return detected(found, source="the DMI or the Azure instance metadata service", environ=self.environ)
         base = f"{endpoint.safe}{endpoint.path.rstrip('/')}"
         reply = get_json(base + COMPUTE_PATH, deadline=deadline, headers={"Metadata": "true"})
         if not reply.ok:
             level = logging.DEBUG if reply.status == 0 else logging.WARNING  # out of reach is normal in a pod
             _logger.log(level, "Azure: the instance metadata service at %s did not answer (%s)", base, reply.problem)
-            return detected(found)
+            return detected(found, source="the DMI or the Azure instance metadata service", environ=self.environ)
         compute = Fields(reply.document, "Azure instance metadata (compute)")
         found.update({key: value for key, value in azure_attributes(compute).items() if value})
         compute.report(_logger)
-        return detected(found)
+        return detected(found, source="the DMI or the Azure instance metadata service", environ=self.environ)

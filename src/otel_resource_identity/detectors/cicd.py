@@ -492,4 +492,4 @@ class CicdDetector(BaseDetector):
                     found[key] = value
         if vendor.provider:
             found[vcs.VCS_PROVIDER_NAME] = vendor.provider
-        return detected(_normalised(found))
+        return detected(_normalised(found), source="the CI system's variables", environ=self.environ)

@@ -43,4 +43,7 @@ class ContainerDetector(BaseDetector):
         runtime = facts.runtime
         if runtime is None:
             runtime = next((name for marker, name in _MARKERS if exists(self.root, marker)), None)
-        return detected({CONTAINER_ID: facts.container_id, CONTAINER_RUNTIME_NAME: runtime})
+        return detected(
+            {CONTAINER_ID: facts.container_id, CONTAINER_RUNTIME_NAME: runtime},
+            source="/proc/self/cgroup or /proc/self/mountinfo",
+        )

@@ -105,7 +105,7 @@ class GcpCloudRunDetector(NetworkDetector):
         project, region = found.get(CLOUD_ACCOUNT_ID), found.get(CLOUD_REGION)
         if project and region:
             found[CLOUD_RESOURCE_ID] = workload.resource_id.format(project=project, region=region, name=name)
-        return detected(found)
+        return detected(found, source="the Cloud Run environment or the metadata server", environ=self.environ)
 
     def _task_index(self) -> int | None:
         return whole_number(self.environ, "CLOUD_RUN_TASK_INDEX", what=gcp.GCP_CLOUD_RUN_JOB_TASK_INDEX)

@@ -85,7 +85,7 @@ class GcpComputeDetector(NetworkDetector):
         }
         base = metadata_base(self.environ)
         if base is None:
-            return detected(found)
+            return detected(found, source="the DMI or the GCP metadata server", environ=self.environ)
         answers = ask(base, PATHS, deadline, optional=(CLUSTER_NAME, CLUSTER_LOCATION))
         found.update(gcp_attributes(answers))
         if answers.failed:
@@ -97,4 +97,4 @@ class GcpComputeDetector(NetworkDetector):
                 ", ".join(answers.failed),
                 answers.problem,
             )
-        return detected(found)
+        return detected(found, source="the DMI or the GCP metadata server", environ=self.environ)

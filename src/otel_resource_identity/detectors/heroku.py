@@ -56,4 +56,4 @@ class HerokuDetector(BaseDetector):
                 "Heroku: dyno metadata is off, so the app and dyno ids are unknown; "
                 "run 'heroku labs:enable runtime-dyno-metadata' and deploy again"
             )
-        return detected(found)
+        return detected(found, source="the dyno's variables", environ=self.environ)

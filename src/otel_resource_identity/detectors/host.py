@@ -179,7 +179,7 @@ class HostDetector(BaseDetector):
             OS_TYPE: os_type(system),
         }
         attributes.update(self._os(system))
-        return detected(attributes)
+        return detected(attributes, source="the host's files and name")
 
     def _in_sandbox(self) -> bool:
         environ = self.environ

@@ -266,11 +266,22 @@ class KubernetesDetector(NetworkDetector):
         attributes = {key: value for key, value in attributes.items() if value}
 
         pod = _PodMetadata()
+        origins: dict[str, str] = {}
         if K8S_API.read(self._environ):
             # What PlatformDetector keeps if the API outlasts the deadline: the local facts and their service.
             self.partial = self._with_service(dict(attributes), pod)
-            attributes.update(self._from_api(attributes, deadline, pod, facts.container_id))
-        return per_process(detected(self._with_service(attributes, pod)))
+            from_api = self._from_api(attributes, deadline, pod, facts.container_id)
+            attributes.update(from_api)
+            origins.update(dict.fromkeys(from_api, "the Kubernetes API"))
+        found = self._with_service(attributes, pod)
+        return per_process(
+            detected(
+                found,
+                source="the downward API, the pod's files or the Kubernetes API",
+                environ=environ,
+                origins={**origins, **self.sources},
+            )
+        )
 
     def _with_service(self, attributes: dict[str, object], pod: _PodMetadata) -> dict[str, object]:
         """``attributes`` with ``service.*`` and the annotations' attributes, by the convention."""

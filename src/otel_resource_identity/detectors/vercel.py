@@ -58,4 +58,4 @@ class VercelDetector(BaseDetector):
         owner, slug = environ.get("VERCEL_GIT_REPO_OWNER", "").strip(), environ.get("VERCEL_GIT_REPO_SLUG", "").strip()
         if host and owner and slug:
             found[vcs.VCS_REPOSITORY_URL_FULL] = f"https://{host}/{owner}/{slug}"
-        return detected(found)
+        return detected(found, source="the deployment's variables", environ=self.environ)
