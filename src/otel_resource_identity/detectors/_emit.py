@@ -96,7 +96,7 @@ def attribute_value(key: str, value: object, origin: Callable[[], str] = lambda:
             return value
         where = origin()
         warn_once(
-            ("syntax", f"{key} {where}"),
+            ("syntax", f"{key} {where} {len(value)} {value[:128]}"),  # once per value; the value is never logged
             "The value found for %s (from %s) is not %s of at most %d characters; left it out",
             key,
             where,
@@ -115,11 +115,11 @@ def attribute_value(key: str, value: object, origin: Callable[[], str] = lambda:
         return None
     if isinstance(value, Sequence) and not isinstance(value, bytes | bytearray):
         items = [attribute_value(key, item, origin) for item in value]
+        if any(item is None for item in items):
+            return None  # an item that cannot be true (warned about above), or no value at all
         kinds = {type(item) for item in items}
-        if None not in kinds and len(kinds) <= 1 and not kinds & {list, tuple}:
+        if len(kinds) <= 1 and not kinds & {list, tuple}:
             return items
-        if None in kinds:
-            return None  # an item that cannot be true: warned about above
     warn_once(
         ("attribute", f"{key}={value!r}"[:256]), "The value found for %s is not an attribute value; left it out", key
     )
@@ -145,6 +145,27 @@ def _origin(
     return find
 
 
+def admitted(
+    attributes: Mapping[str, object],
+    *,
+    source: str = "",
+    environ: Mapping[str, str] | None = None,
+    origins: Mapping[str, str] | None = None,
+) -> dict[str, object]:
+    """The attributes that may be reported (see :func:`attribute_value`); one warning for each other.
+
+    A detector that computes more from what it found (the Kubernetes service
+    attributes from the pod's names) passes its inputs here first, so that
+    nothing is computed from a value that cannot be true.
+    """
+    found = {}
+    for key, raw in attributes.items():
+        value = attribute_value(key, raw, _origin(key, raw, origins, environ, source))
+        if value is not None:
+            found[key] = value
+    return found
+
+
 def detected(
     attributes: Mapping[str, object],
     *,
@@ -162,11 +183,7 @@ def detected(
     Nothing found gives the empty Resource, with no schema URL, so a detector
     that does not apply leaves no trace in a merge.
     """
-    found = {}
-    for key, raw in attributes.items():
-        value = attribute_value(key, raw, _origin(key, raw, origins, environ, source))
-        if value is not None:
-            found[key] = value
+    found = admitted(attributes, source=source, environ=environ, origins=origins)
     if not found:
         return Resource.get_empty()
     entities = []

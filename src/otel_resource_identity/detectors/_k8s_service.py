@@ -361,7 +361,7 @@ def aks_cluster_name(resource_id: str) -> str | None:
         return None
     index = lowered.index("managedclusters")
     name = segments[index + 1] if index + 1 < len(segments) else ""
-    return name if name and usable(name) else None
+    return name or None  # its syntax is checked where attributes are emitted
 
 
 def aks_resource_id(text: str) -> str | None:

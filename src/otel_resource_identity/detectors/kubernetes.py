@@ -42,7 +42,7 @@ from . import _k8s_service as convention
 from . import _signals
 from ._base import NetworkDetector
 from ._deadline import Deadline
-from ._emit import detected, per_process
+from ._emit import admitted, detected, per_process
 from ._files import read_text, under_root
 from ._http import Response, get_json
 from ._names import CLOUD_AVAILABILITY_ZONE, CLOUD_REGION, HOST_ID, K8S_CLUSTER_NAME, k8s
@@ -91,7 +91,10 @@ AKS_CLUSTER_RESOURCE_ID = "CLUSTER_RESOURCE_ID"
 AKS_METADATA = "/etc/kubernetes/aks-cluster-metadata"
 # The eksctl label naming a node's cluster (EKS has no supported in-pod source).
 EKSCTL_CLUSTER_LABEL = "alpha.eksctl.io/cluster-name"
-_PODINFO_LIMIT = 256 * 1024  # Kubernetes' cap on all annotations of one object
+_PODINFO_LIMIT = 256 * 1024
+_LOCAL_FACTS = (
+    "the downward API, the pod's files or the Kubernetes API"  # Kubernetes' cap on all annotations of one object
+)
 
 # Owner kinds: the API path of the object (to follow its own owner), and the
 # attributes its name and UID go to. StatefulSet and DaemonSet own pods directly.
@@ -262,8 +265,12 @@ class KubernetesDetector(NetworkDetector):
         attributes[k8s.K8S_CONTAINER_NAME] = attributes[k8s.K8S_CONTAINER_NAME] or facts.container_name
         if not attributes[k8s.K8S_POD_NAME]:
             attributes[k8s.K8S_POD_NAME] = self._hostname_as_pod_name(hosts)
-        attributes[K8S_CLUSTER_NAME] = self._aks_cluster_name()
-        attributes = {key: value for key, value in attributes.items() if value}
+        attributes[K8S_CLUSTER_NAME], cluster_from = self._aks_cluster_name()
+        # Nothing is computed from a value that cannot be true (a megabyte pod name, a uid with an
+        # escape sequence): the local facts pass the attribute syntax check first.
+        attributes = admitted(
+            attributes, source=_LOCAL_FACTS, environ=environ, origins={K8S_CLUSTER_NAME: cluster_from}
+        )
 
         pod = _PodMetadata()
         origins: dict[str, str] = {}
@@ -277,7 +284,7 @@ class KubernetesDetector(NetworkDetector):
         return per_process(
             detected(
                 found,
-                source="the downward API, the pod's files or the Kubernetes API",
+                source=_LOCAL_FACTS,
                 environ=environ,
                 origins={**origins, **self.sources},
             )
@@ -370,15 +377,16 @@ class KubernetesDetector(NetworkDetector):
             )
         return found
 
-    def _aks_cluster_name(self) -> str | None:
+    def _aks_cluster_name(self) -> tuple[str | None, str]:
+        """The AKS cluster's name, and where it came from."""
         resource_id = self.environ.get(AKS_CLUSTER_RESOURCE_ID, "").strip()
-        where = AKS_CLUSTER_RESOURCE_ID
+        where = f"the variable {AKS_CLUSTER_RESOURCE_ID}"
         if not resource_id:
             text = read_text(self.root, AKS_METADATA, limit=4096)
             if text is None:
                 text = read_text(self.root, f"{AKS_METADATA}/clusterResourceId", limit=4096)
             if text is None:
-                return None
+                return None, ""
             resource_id, where = convention.aks_resource_id(text) or "", under_root(self.root, AKS_METADATA)
         name = convention.aks_cluster_name(resource_id)
         if name is None:
@@ -388,7 +396,7 @@ class KubernetesDetector(NetworkDetector):
                 "(/subscriptions/.../managedClusters/<name>); no k8s.cluster.name from it",
                 where,
             )
-        return name
+        return name, where
 
     def _hostname_as_pod_name(self, hosts: str) -> str | None:
         first_line = hosts.splitlines()[0] if hosts else ""
