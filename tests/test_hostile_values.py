@@ -322,3 +322,14 @@ def test_the_megabyte_pod_name_from_the_environment_is_refused(
     assert "k8s.pod.name" not in resource.attributes
     assert resource.attributes["k8s.pod.uid"] == POD_UID
     assert len(caplog.text) < 2000
+
+
+def test_the_docs_list_every_syntax() -> None:
+    from conftest import ROOT
+
+    document = (ROOT / "docs" / "reliability.md").read_text(encoding="utf-8")
+    for key, syntax in SYNTAX.items():
+        row = next(line for line in document.splitlines() if f"`{key}`" in line and line.startswith("| `"))
+        assert syntax.description in row, key
+        assert row.rstrip().endswith(f"| {syntax.limit} |"), key
+    assert f"| {MAX_STAMPED} characters" in document or f"{MAX_STAMPED} characters" in document

@@ -44,7 +44,7 @@ DNS_SUBDOMAIN = Syntax("a DNS subdomain (a Kubernetes object name)", _DIGITS + _
 DNS_LABEL = Syntax("a DNS label", _DIGITS + _LOWER + "-", 63, "dns")
 UUID = Syntax("a UUID", _HEX + "-", 36, "uuid")
 CONTAINER_ID = Syntax(
-    "a container id (64 hex digits, or ECS Fargate's <task id>-<number>)", _HEX + "-", 75, "container"
+    "a container id (64 hex digits, or ECS Fargate's task id, a hyphen and a number)", _HEX + "-", 75, "container"
 )
 IDENTIFIER = Syntax("an identifier (letters, digits and . _ - : / + = @)", _ALNUM + "_.:/+=@-", 256)
 NAME = Syntax("a name (letters, digits and . _ -)", _ALNUM + "_.-", 253, "first")
