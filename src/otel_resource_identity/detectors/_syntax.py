@@ -18,7 +18,6 @@ The table is data: docs/reliability.md lists it, and tests walk every row.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import NamedTuple
 
 _DIGITS = "0123456789"
 _LOWER = "abcdefghijklmnopqrstuvwxyz"
@@ -26,18 +25,23 @@ _ALNUM = _DIGITS + _LOWER + _LOWER.upper()
 _HEX = _DIGITS + "abcdefABCDEF"
 
 
-class Syntax(NamedTuple):
+class Syntax:
     """A kind of value: what it is (for messages and docs), the characters it may hold (``None``:
-    any printable character; ``"ascii"``: visible ASCII), its shape, and its longest length.
+    any printable character; ``"ascii"``: visible ASCII), its longest length, and its shape.
 
-    Checked with ``str`` methods, not regular expressions: the host and container detectors run
-    at every start-up, and compiling patterns would cost more than their whole detection.
+    Checked with ``str`` methods, not regular expressions, and a plain class, not a named tuple:
+    the host and container detectors run at every start-up, and compiling patterns or building
+    tuple classes would cost more than their whole detection.
     """
 
-    description: str
-    allowed: str | None
-    limit: int
-    shape: str = ""  # "dns" (first and last alphanumeric), "first" (first alphanumeric), "uuid", "container"
+    __slots__ = ("allowed", "description", "limit", "shape")
+
+    def __init__(self, description: str, allowed: str | None, limit: int, shape: str = "") -> None:
+        self.description = description
+        self.allowed = allowed
+        self.limit = limit
+        # "dns" (first and last alphanumeric), "first" (first alphanumeric), "nospace", "uuid", "container"
+        self.shape = shape
 
 
 DNS_SUBDOMAIN = Syntax("a DNS subdomain (a Kubernetes object name)", _DIGITS + _LOWER + "-.", 253, "dns")
