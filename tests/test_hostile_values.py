@@ -333,3 +333,52 @@ def test_the_docs_list_every_syntax() -> None:
         assert syntax.description in row, key
         assert row.rstrip().endswith(f"| {syntax.limit} |"), key
     assert f"| {MAX_STAMPED} characters" in document or f"{MAX_STAMPED} characters" in document
+
+
+# -- a sweep: every variable of every recorded platform environment, in each hostile form
+
+SWEPT = sorted(
+    path.relative_to(FIXTURES).as_posix()
+    for folder in ("cicd", "heroku", "vercel", "lambda", "gcp", "kubernetes")
+    for path in (FIXTURES / folder).glob("*.env")
+)
+# The user's own settings are theirs, reported as given (docs/reliability.md).
+USER_VARIABLES = {"OTEL_RESOURCE_ATTRIBUTES", "OTEL_SERVICE_NAME", "OTEL_ENTITIES"}
+MARKER = "hostile\x1b]52;c;bWFya2Vy\x07\u202e"
+
+
+def _reported_strings(attributes: dict[str, Any]) -> list[tuple[str, str]]:
+    found = []
+    for key, value in attributes.items():
+        for item in value if isinstance(value, tuple | list) else (value,):
+            if isinstance(item, str):
+                found.append((key, item))
+    return found
+
+
+@pytest.mark.parametrize("relative", SWEPT)
+def test_no_variable_of_a_recorded_environment_can_smuggle_a_value_in(
+    relative: str, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    from otel_resource_identity.detectors._syntax import check
+
+    base = load_env(relative) | {"GCE_METADATA_HOST": "127.0.0.1:9", "AWS_EC2_METADATA_DISABLED": "true"}
+    names = ["k8s", "aws_lambda", "gcp_cloud_run", "heroku", "vercel", "cicd"]
+    for variable in sorted(set(base) - USER_VARIABLES - {"GCE_METADATA_HOST", "AWS_EC2_METADATA_DISABLED"}):
+        for hostile in (MARKER, "x" * 5000, "a\nX-Forged: 1"):
+            caplog.clear()
+            environ = {**base, variable: hostile}
+            with caplog.at_level(logging.DEBUG):
+                resource = PlatformDetector(
+                    environ=environ, root=tmp_path, detectors=names, cache=False, timeout=0.3
+                ).detect()
+            user = {key for key in ("service.name",) if environ.get("OTEL_SERVICE_NAME")}
+            user |= {pair.split("=", 1)[0] for pair in environ.get("OTEL_RESOURCE_ATTRIBUTES", "").split(",")}
+            for key, value in _reported_strings(dict(resource.attributes)):
+                if key in user:
+                    continue
+                assert check(key, value) is None, (relative, variable, key)
+            assert "hostile" not in caplog.text, (relative, variable)
+            # A file named by a variable is named in its warning, escaped and cut to 200 characters.
+            assert "x" * 200 not in caplog.text, (relative, variable)
+            assert "X-Forged" not in caplog.text, (relative, variable)

@@ -36,8 +36,21 @@ def under_root(root: str, path: str) -> str:
     return os.path.join(root, path.lstrip("/"))
 
 
+# The longest path a log line shows: a path can come from an environment variable, so it is as
+# untrusted as any value (escaped, and cut).
+_SHOWN_PATH = 200
+
+
+def shown_path(path: str) -> str:
+    """``path`` as a log line may show it: what a terminal would act on escaped, at most 200 characters."""
+    from .._terminal import visible  # noqa: PLC0415 - only on the path of a warning
+
+    text = visible(path)
+    return text if len(text) <= _SHOWN_PATH else text[: _SHOWN_PATH - 1] + "\u2026"
+
+
 def _skip(full: str, why: str) -> None:
-    warn_once(("file", full), "Could not use %s (%s); skipped it", full, why)
+    warn_once(("file", full[:1024]), "Could not use %s (%s); skipped it", shown_path(full), why)
 
 
 def read_bytes(root: str, path: str, limit: int = DEFAULT_LIMIT, *, whole: bool = False) -> bytes | None:
@@ -48,7 +61,7 @@ def read_bytes(root: str, path: str, limit: int = DEFAULT_LIMIT, *, whole: bool 
     """
     full = under_root(root, path)
     if "\x00" in full:
-        _skip(full.replace("\x00", "\\0"), "the path holds a NUL character")
+        _skip(full, "the path holds a NUL character")
         return None
     try:
         descriptor = os.open(full, _FLAGS)

@@ -43,7 +43,7 @@ from . import _signals
 from ._base import NetworkDetector
 from ._deadline import Deadline
 from ._emit import admitted, detected, per_process
-from ._files import read_text, under_root
+from ._files import read_text, shown_path, under_root
 from ._http import Response, get_json
 from ._names import CLOUD_AVAILABILITY_ZONE, CLOUD_REGION, HOST_ID, K8S_CLUSTER_NAME, k8s
 from ._reply import Fields, report
@@ -373,7 +373,7 @@ class KubernetesDetector(NetworkDetector):
                 ("podinfo", path),
                 "Kubernetes: skipped %d malformed lines of %s (RESOURCE_IDENTITY_K8S_PODINFO); kept the rest",
                 malformed,
-                under_root(self.root, path),
+                shown_path(under_root(self.root, path)),
             )
         return found
 
@@ -387,7 +387,7 @@ class KubernetesDetector(NetworkDetector):
                 text = read_text(self.root, f"{AKS_METADATA}/clusterResourceId", limit=4096)
             if text is None:
                 return None, ""
-            resource_id, where = convention.aks_resource_id(text) or "", under_root(self.root, AKS_METADATA)
+            resource_id, where = convention.aks_resource_id(text) or "", shown_path(under_root(self.root, AKS_METADATA))
         name = convention.aks_cluster_name(resource_id)
         if name is None:
             warn_once(
@@ -435,7 +435,7 @@ class KubernetesDetector(NetworkDetector):
             _logger.warning(
                 "RESOURCE_IDENTITY_K8S_API is true but the service account CA %s cannot be used; "
                 "mount the service account token (automountServiceAccountToken: true)",
-                under_root(self.root, ca_file),
+                shown_path(under_root(self.root, ca_file)),
             )
             return {}
         host_part = f"[{address[0]}]" if ":" in address[0] else address[0]
