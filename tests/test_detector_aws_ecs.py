@@ -63,6 +63,7 @@ def test_fargate(tmp_path: Path) -> None:
             "ecs/curl/cd189a933e5849daa93386466019ab50",
         ),
         "aws.ecs.cluster.arn": "arn:aws:ecs:us-west-2:111122223333:cluster/default",
+        "service.name": "curltest",  # the task definition's family (this task has no ServiceName)
     }
     assert {"aws.ecs.task", "container"} <= {entity.type for entity in entities_of(resource)}
 

@@ -29,6 +29,7 @@ def test_a_zip_function(tmp_path: Path) -> None:
         "faas.max_memory": 512 * 1024 * 1024,
         "aws.log.group.names": ("/aws/lambda/checkout-handler",),
         "aws.log.stream.names": ("2026/08/21/[$LATEST]2f399eb14537447da05ab2a2e39309de",),
+        "service.name": "checkout-handler",  # no service.version: $LATEST names no version
     }
 
 

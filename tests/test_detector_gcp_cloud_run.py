@@ -42,6 +42,8 @@ def test_a_service() -> None:
         "cloud.region": "us-central1",
         "cloud.availability_zone": "us-central1-1",
         "cloud.resource_id": "//run.googleapis.com/projects/acme-shop-prod/locations/us-central1/services/checkout",
+        "service.name": "checkout",
+        "service.version": "checkout-00042-xiz",
     }
     assert all(headers.get("Metadata-Flavor") == "Google" for _, headers in server.requests)
     # Never a token or an identity.

@@ -179,11 +179,18 @@ def detected(
     ``source`` names where the detector's values come from (a file, an
     endpoint), ``origins`` where single attributes come from, and ``environ``
     lets a refused value be traced to the variable that holds it: the warning
-    for a value that cannot be true names one of these, never the value.
+    for a value that cannot be true names one of these, never the value. With
+    ``environ``, what the user set there (``OTEL_SERVICE_NAME``,
+    ``OTEL_RESOURCE_ATTRIBUTES``) replaces the detector's value of the same key:
+    the one place that decides the user always wins (see ``_user``).
     Nothing found gives the empty Resource, with no schema URL, so a detector
     that does not apply leaves no trace in a merge.
     """
     found = admitted(attributes, source=source, environ=environ, origins=origins)
+    if environ is not None and (environ.get("OTEL_SERVICE_NAME") or environ.get("OTEL_RESOURCE_ATTRIBUTES")):
+        from ._user import user_wins  # noqa: PLC0415 - only when the user set something
+
+        found, _ = user_wins(found, {}, environ)
     if not found:
         return Resource.get_empty()
     entities = []

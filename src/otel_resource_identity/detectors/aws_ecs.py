@@ -29,6 +29,7 @@ from ._names import (
     CONTAINER_IMAGE_NAME,
     CONTAINER_IMAGE_TAGS,
     CONTAINER_NAME,
+    SERVICE_NAME,
     CloudPlatformValues,
     CloudProviderValues,
     aws,
@@ -85,6 +86,10 @@ def ecs_attributes(container: Fields, task: Fields) -> dict[str, object]:
         aws.AWS_ECS_TASK_ID: task_arn.rsplit("/", 1)[-1] if "/" in task_arn else None,
         aws.AWS_ECS_TASK_FAMILY: task.text("Family"),
         aws.AWS_ECS_TASK_REVISION: task.label("Revision"),
+        # The ECS service the task runs for (ServiceName, agent 1.63.1 and newer), else the task
+        # definition's family: what ECS names the application by. AWS's own OpenTelemetry tooling
+        # leaves service.name to the user; theirs still wins (docs/detectors.md, service names).
+        SERVICE_NAME: task.text("ServiceName") or task.text("Family"),
         aws.AWS_ECS_CONTAINER_ARN: container_arn or None,
         CLOUD_RESOURCE_ID: container_arn or None,
         CLOUD_AVAILABILITY_ZONE: task.text("AvailabilityZone"),

@@ -28,6 +28,8 @@ from ._names import (
     CLOUD_PROVIDER,
     CLOUD_REGION,
     CLOUD_RESOURCE_ID,
+    SERVICE_NAME,
+    SERVICE_VERSION,
     CloudPlatformValues,
     CloudProviderValues,
     aws,
@@ -85,6 +87,10 @@ class AwsLambdaDetector(BaseDetector):
             CLOUD_REGION: region,
             faas.FAAS_NAME: name,
             faas.FAAS_VERSION: version,
+            # As the OpenTelemetry Lambda layer defaults OTEL_SERVICE_NAME; the version only when it is
+            # a published one ($LATEST names no version of the code).
+            SERVICE_NAME: name,
+            SERVICE_VERSION: version if version.isdigit() else None,
             faas.FAAS_INSTANCE: stream,
             faas.FAAS_MAX_MEMORY: self._memory_bytes(),
             aws.AWS_LOG_GROUP_NAMES: [group] if group else None,

@@ -27,6 +27,8 @@ from ._names import (
     CLOUD_PROVIDER,
     CLOUD_REGION,
     CLOUD_RESOURCE_ID,
+    SERVICE_NAME,
+    SERVICE_VERSION,
     CloudPlatformValues,
     CloudProviderValues,
     faas,
@@ -97,6 +99,12 @@ class GcpCloudRunDetector(NetworkDetector):
             if workload.version_variable
             else None,
         }
+        if not _signals.kubernetes(environ, self.root):
+            # The workload's name names the service (users ask for it: no Google tooling sets it). In a
+            # pod (Knative, Cloud Run for Anthos) the Kubernetes convention names it instead, as the
+            # Collector's k8sattributes processor does for the pod's other telemetry.
+            found[SERVICE_NAME] = name
+            found[SERVICE_VERSION] = found[faas.FAAS_VERSION]
         if kind == "job":
             found[gcp.GCP_CLOUD_RUN_JOB_EXECUTION] = environ.get("CLOUD_RUN_EXECUTION", "").strip()
             found[gcp.GCP_CLOUD_RUN_JOB_TASK_INDEX] = self._task_index()
