@@ -28,11 +28,16 @@ def _constants() -> set[str]:
     return names
 
 
+# Attributes go-contrib's Azure detectors report (and so the Collector's) before the conventions
+# the installed package carries register them; docs/detectors.md says so.
+NOT_YET_REGISTERED = {"azure.app_service.instance.id", "azure.container_app.instance.id"}
+
+
 def test_every_entity_attribute_is_a_semantic_convention() -> None:
     constants = _constants()
     for entity_type in _emit.ENTITY_TYPES:
         for key in entity_type.id + entity_type.description:
-            assert key in constants, f"{entity_type.name}: {key}"
+            assert key in constants or key in NOT_YET_REGISTERED, f"{entity_type.name}: {key}"
 
 
 def test_the_schema_url_is_the_constant() -> None:

@@ -339,7 +339,7 @@ def test_the_docs_list_every_syntax() -> None:
 
 SWEPT = sorted(
     path.relative_to(FIXTURES).as_posix()
-    for folder in ("cicd", "heroku", "vercel", "lambda", "gcp", "kubernetes")
+    for folder in ("cicd", "heroku", "vercel", "lambda", "gcp", "kubernetes", "azure")
     for path in (FIXTURES / folder).glob("*.env")
 )
 # The user's own settings are theirs, reported as given (docs/reliability.md).
@@ -363,7 +363,8 @@ def test_no_variable_of_a_recorded_environment_can_smuggle_a_value_in(
     from otel_resource_identity.detectors._syntax import check
 
     base = load_env(relative) | {"GCE_METADATA_HOST": "127.0.0.1:9", "AWS_EC2_METADATA_DISABLED": "true"}
-    names = ["k8s", "aws_lambda", "gcp_cloud_run", "heroku", "vercel", "cicd"]
+    names = ["k8s", "aws_lambda", "gcp_cloud_run", "heroku", "vercel", "cicd", "azure_app_service",
+             "azure_functions", "azure_container_apps", "azure_aks"]  # fmt: skip
     for variable in sorted(set(base) - USER_VARIABLES - {"GCE_METADATA_HOST", "AWS_EC2_METADATA_DISABLED"}):
         for hostile in (MARKER, "x" * 5000, "a\nX-Forged: 1"):
             caplog.clear()

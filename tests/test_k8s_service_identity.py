@@ -23,10 +23,9 @@ import pytest
 import trustme
 
 from otel_resource_identity import KubernetesDetector, PlatformDetector, entities_of
+from otel_resource_identity.detectors._aks import aks_cluster
 from otel_resource_identity.detectors._k8s_service import (
     Pod,
-    aks_cluster_name,
-    aks_resource_id,
     go_unquote,
     owners_known_from_labels,
     parse_image,
@@ -435,7 +434,6 @@ def test_aks_names_the_cluster(tmp_path: Path, files: dict[str, str | Path], env
 
 
 def test_a_malformed_aks_resource_id_is_one_warning(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
-    assert aks_cluster_name("/subscriptions/s-1/resourceGroups/rg") is None
     root = make_root(tmp_path, {f"{SA}/namespace": "shop"})
     with caplog.at_level(logging.WARNING):
         attributes = (
@@ -593,14 +591,20 @@ def test_owners_the_labels_make_certain(
     assert owners_known_from_labels(labels, found) is known
 
 
-def test_aks_metadata_forms() -> None:
-    assert aks_resource_id(f"{AKS_ID}\n") == AKS_ID
-    assert aks_resource_id(f"other=1\nclusterResourceId={AKS_ID}\n") == AKS_ID
-    assert aks_resource_id("nothing here") is None
-    assert (
-        aks_cluster_name(AKS_ID.upper().replace("MANAGEDCLUSTERS/PROD-AKS", "managedClusters/prod-aks")) == "prod-aks"
-    )
-    assert aks_cluster_name(AKS_ID.rsplit("/", 1)[0] + "/") is None
+def test_aks_metadata_forms(tmp_path: Path) -> None:
+    upper = AKS_ID.upper().replace("MANAGEDCLUSTERS/PROD-AKS", "managedClusters/prod-aks")
+    cluster = aks_cluster({"CLUSTER_RESOURCE_ID": upper}, str(tmp_path))
+    assert cluster is not None
+    assert (cluster.name, cluster.subscription) == ("prod-aks", "S-1")
+    assert aks_cluster({}, str(tmp_path)) is None
+    for text in (f"{AKS_ID}\n", f"other=1\nclusterResourceId={AKS_ID}\n"):
+        root = make_root(tmp_path / str(len(text)), {"/etc/kubernetes/aks-cluster-metadata": text})
+        found = aks_cluster({}, str(root))
+        assert found is not None
+        assert found.resource_id == AKS_ID
+    broken = aks_cluster({"CLUSTER_RESOURCE_ID": AKS_ID.rsplit("/", 1)[0] + "/"}, str(tmp_path))
+    assert broken is not None
+    assert broken.name is None
 
 
 def test_the_report_names_user_settings_and_sdk_defaults(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:

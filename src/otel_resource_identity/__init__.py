@@ -15,6 +15,10 @@ if TYPE_CHECKING:
     from .detectors.aws_ec2 import AwsEc2Detector as AwsEc2Detector
     from .detectors.aws_ecs import AwsEcsDetector as AwsEcsDetector
     from .detectors.aws_lambda import AwsLambdaDetector as AwsLambdaDetector
+    from .detectors.azure_paas import AzureAksDetector as AzureAksDetector
+    from .detectors.azure_paas import AzureAppServiceDetector as AzureAppServiceDetector
+    from .detectors.azure_paas import AzureContainerAppsDetector as AzureContainerAppsDetector
+    from .detectors.azure_paas import AzureFunctionsDetector as AzureFunctionsDetector
     from .detectors.azure_vm import AzureVmDetector as AzureVmDetector
     from .detectors.cicd import CicdDetector as CicdDetector
     from .detectors.container import ContainerDetector as ContainerDetector
@@ -60,6 +64,10 @@ _EXPORTS = {
     "AwsEc2Detector": ".detectors.aws_ec2",
     "GcpComputeDetector": ".detectors.gcp_compute",
     "AzureVmDetector": ".detectors.azure_vm",
+    "AzureAppServiceDetector": ".detectors.azure_paas",
+    "AzureFunctionsDetector": ".detectors.azure_paas",
+    "AzureContainerAppsDetector": ".detectors.azure_paas",
+    "AzureAksDetector": ".detectors.azure_paas",
     "AwsLambdaDetector": ".detectors.aws_lambda",
     "GcpCloudRunDetector": ".detectors.gcp_cloud_run",
     "HerokuDetector": ".detectors.heroku",
@@ -84,6 +92,10 @@ __all__ = [
     "AwsEc2Detector",
     "AwsEcsDetector",
     "AwsLambdaDetector",
+    "AzureAksDetector",
+    "AzureAppServiceDetector",
+    "AzureContainerAppsDetector",
+    "AzureFunctionsDetector",
     "AzureVmDetector",
     "CicdDetector",
     "ContainerDetector",

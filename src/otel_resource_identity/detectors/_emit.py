@@ -61,6 +61,10 @@ ENTITY_TYPES: tuple[EntityType, ...] = (
         ("aws.ecs.task.arn",),
         ("aws.ecs.task.id", "aws.ecs.task.family", "aws.ecs.task.revision", "aws.ecs.launchtype"),
     ),
+    # Decided here: an App Service instance and a Container Apps replica are identified by the
+    # platform's instance attribute (go-contrib's names; not yet in the installed conventions).
+    EntityType("azure.app_service.instance", ("azure.app_service.instance.id",)),
+    EntityType("azure.container_app.instance", ("azure.container_app.instance.id",)),
     # Decided here: a function is identified by its name.
     EntityType("faas", ("faas.name",), ("faas.version", "faas.instance", "faas.max_memory")),
     EntityType("cicd.pipeline", ("cicd.pipeline.name",)),

@@ -348,27 +348,3 @@ def owners_known_from_labels(labels: Mapping[str, str], found: Mapping[str, str]
     """Whether the labels of a pod name all its owners: either a workload was found in them, or
     no label says a controller whose name is hidden owns the pod."""
     return bool(found) or not any(label in labels for label in CONTROLLER_LABELS)
-
-
-# -- the cluster name on AKS
-
-
-def aks_cluster_name(resource_id: str) -> str | None:
-    """The cluster name in an AKS resource id (``.../providers/Microsoft.ContainerService/managedClusters/<name>``)."""
-    segments = resource_id.strip().strip("/").split("/")
-    lowered = [segment.lower() for segment in segments]
-    if len(segments) < 8 or lowered[0] != "subscriptions" or "managedclusters" not in lowered:
-        return None
-    index = lowered.index("managedclusters")
-    name = segments[index + 1] if index + 1 < len(segments) else ""
-    return name or None  # its syntax is checked where attributes are emitted
-
-
-def aks_resource_id(text: str) -> str | None:
-    """The cluster resource id in the AKS cluster metadata: the bare id, or a ``clusterResourceId=<id>`` line."""
-    for line in text.splitlines():
-        key, equals, value = line.partition("=")
-        candidate = value if equals and key.strip() == "clusterResourceId" else line
-        if candidate.strip().lower().startswith(("/subscriptions/", "subscriptions/")):
-            return candidate.strip()
-    return None

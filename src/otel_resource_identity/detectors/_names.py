@@ -66,12 +66,22 @@ SERVICE_INSTANCE_ID: Final = "service.instance.id"
 SERVICE_NAME: Final = "service.name"
 SERVICE_VERSION: Final = "service.version"
 
+# Names go-contrib's Azure detectors (and so the Collector's) report that the installed semantic
+# conventions do not register yet (azure.resource_group.name only from 0.66b0 on): plain strings.
+AZURE_RESOURCE_GROUP_NAME: Final = "azure.resource_group.name"
+AZURE_APP_SERVICE_INSTANCE_ID: Final = "azure.app_service.instance.id"
+AZURE_CONTAINER_APP_INSTANCE_ID: Final = "azure.container_app.instance.id"
+
 
 class CloudPlatformValues:  # the enum's values, as plain strings
     AWS_EC2: Final = "aws_ec2"
     AWS_ECS: Final = "aws_ecs"
     AWS_LAMBDA: Final = "aws_lambda"
     AZURE_VM: Final = "azure.vm"
+    AZURE_APP_SERVICE: Final = "azure.app_service"
+    AZURE_FUNCTIONS: Final = "azure.functions"
+    AZURE_CONTAINER_APPS: Final = "azure.container_apps"
+    AZURE_AKS: Final = "azure.aks"
     GCP_COMPUTE_ENGINE: Final = "gcp_compute_engine"
     GCP_CLOUD_RUN: Final = "gcp_cloud_run"
     GCP_KUBERNETES_ENGINE: Final = "gcp_kubernetes_engine"

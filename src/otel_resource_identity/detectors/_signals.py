@@ -165,7 +165,31 @@ def gcp_compute(environ: Mapping[str, str], root: str) -> bool:
     return facts.product_name == GCE_PRODUCT or GCE_VENDOR in (facts.sys_vendor, facts.bios_vendor)
 
 
+def azure_functions(environ: Mapping[str, str], root: str) -> bool:
+    # As go-contrib's detector (and so the Collector's) decides.
+    return _set(environ, "FUNCTIONS_WORKER_RUNTIME") or _set(environ, "FUNCTIONS_EXTENSION_VERSION")
+
+
+def azure_app_service(environ: Mapping[str, str], root: str) -> bool:
+    return _set(environ, "WEBSITE_SITE_NAME") and not azure_functions(environ, root)
+
+
+def azure_container_apps(environ: Mapping[str, str], root: str) -> bool:
+    return _set(environ, "CONTAINER_APP_NAME") or _set(environ, "CONTAINER_APP_JOB_NAME")
+
+
+AKS_METADATA = "/etc/kubernetes/aks-cluster-metadata"
+
+
+def azure_aks(environ: Mapping[str, str], root: str) -> bool:
+    return _set(environ, "CLUSTER_RESOURCE_ID") or exists(root, AKS_METADATA)
+
+
 def azure_vm(environ: Mapping[str, str], root: str) -> bool:
+    # Inside App Service, Functions and Container Apps the DMI may well say Azure, but the VM
+    # under them is the platform's: its instance metadata service is never asked there.
+    if azure_functions(environ, root) or azure_app_service(environ, root) or azure_container_apps(environ, root):
+        return False
     return dmi(root).chassis_asset_tag == AZURE_ASSET_TAG
 
 

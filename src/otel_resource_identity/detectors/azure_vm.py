@@ -32,6 +32,7 @@ from ._names import (
     HOST_ID,
     HOST_NAME,
     HOST_TYPE,
+    K8S_CLUSTER_NAME,
     CloudPlatformValues,
     CloudProviderValues,
 )
@@ -71,6 +72,12 @@ def azure_attributes(compute: Fields) -> dict[str, object]:
     return found
 
 
+def aks_cluster_from_group(group: str) -> str | None:
+    """The cluster in an AKS node resource group ``MC_<resource group>_<cluster>_<location>``."""
+    parts = group.split("_")
+    return parts[2] if len(parts) == 4 and parts[0].lower() == "mc" and parts[2] else None
+
+
 class AzureVmDetector(NetworkDetector):
     """An Azure VM: ``cloud.*``, ``host.id`` (the vmId), ``host.name``, ``host.type``, ``azure.*``."""
 
@@ -99,5 +106,9 @@ class AzureVmDetector(NetworkDetector):
             return detected(found, source="the DMI or the Azure instance metadata service", environ=self.environ)
         compute = Fields(reply.document, "Azure instance metadata (compute)")
         found.update({key: value for key, value in azure_attributes(compute).items() if value})
+        if _signals.kubernetes(self.environ, self.root):
+            # An AKS node's resource group is MC_<group>_<cluster>_<location>: the cluster's name, as
+            # the Collector's aks detector reads it (the pod rarely reaches IMDS: hop limit 1).
+            found[K8S_CLUSTER_NAME] = aks_cluster_from_group(compute.text("resourceGroupName") or "")
         compute.report(_logger)
         return detected(found, source="the DMI or the Azure instance metadata service", environ=self.environ)

@@ -40,6 +40,7 @@ from opentelemetry.sdk.resources import Resource
 from .._settings import K8S_API, K8S_LABELS, K8S_PODINFO, warn_once
 from . import _k8s_service as convention
 from . import _signals
+from ._aks import aks_cluster
 from ._base import NetworkDetector
 from ._deadline import Deadline
 from ._emit import admitted, detected, per_process
@@ -86,9 +87,6 @@ DASH0_INJECTED: Mapping[str, str] = {
     "service.namespace": "OTEL_INJECTOR_SERVICE_NAMESPACE",
     "service.version": "OTEL_INJECTOR_SERVICE_VERSION",
 }
-# Where the AKS cluster's resource id is, as Azure's own detectors read it.
-AKS_CLUSTER_RESOURCE_ID = "CLUSTER_RESOURCE_ID"
-AKS_METADATA = "/etc/kubernetes/aks-cluster-metadata"
 # The eksctl label naming a node's cluster (EKS has no supported in-pod source).
 EKSCTL_CLUSTER_LABEL = "alpha.eksctl.io/cluster-name"
 _PODINFO_LIMIT = 256 * 1024
@@ -378,25 +376,9 @@ class KubernetesDetector(NetworkDetector):
         return found
 
     def _aks_cluster_name(self) -> tuple[str | None, str]:
-        """The AKS cluster's name, and where it came from."""
-        resource_id = self.environ.get(AKS_CLUSTER_RESOURCE_ID, "").strip()
-        where = f"the variable {AKS_CLUSTER_RESOURCE_ID}"
-        if not resource_id:
-            text = read_text(self.root, AKS_METADATA, limit=4096)
-            if text is None:
-                text = read_text(self.root, f"{AKS_METADATA}/clusterResourceId", limit=4096)
-            if text is None:
-                return None, ""
-            resource_id, where = convention.aks_resource_id(text) or "", shown_path(under_root(self.root, AKS_METADATA))
-        name = convention.aks_cluster_name(resource_id)
-        if name is None:
-            warn_once(
-                ("aks", where),
-                "Kubernetes: %s is not an AKS cluster resource id "
-                "(/subscriptions/.../managedClusters/<name>); no k8s.cluster.name from it",
-                where,
-            )
-        return name, where
+        """The AKS cluster's name (see ``_aks``), and where it came from."""
+        cluster = aks_cluster(self.environ, self.root)
+        return (cluster.name, cluster.where) if cluster is not None else (None, "")
 
     def _hostname_as_pod_name(self, hosts: str) -> str | None:
         first_line = hosts.splitlines()[0] if hosts else ""

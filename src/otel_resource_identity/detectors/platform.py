@@ -8,7 +8,8 @@
    default 1 s). A thread still running at the deadline is left behind, never
    joined; its detector is reported as timed out.
 3. Merge in a fixed precedence, lowest first: host, the cloud VM (EC2,
-   Compute Engine, Azure), container, Kubernetes, ECS, Lambda, Cloud Run,
+   Compute Engine, Azure), container, Azure App Service, Functions, Container
+   Apps and AKS, Kubernetes, ECS, Lambda, Cloud Run,
    Heroku, Vercel, CI/CD, then ``OTEL_ENTITIES``. The
    more specific source wins (ECS's ``DockerId`` over the cgroup guess).
 4. Cache the result for the process: platform facts do not change on fork.
@@ -58,6 +59,12 @@ PLATFORMS: tuple[tuple[str, str, str, Signal], ...] = (
     ("gcp_compute", "gcp_compute", "GcpComputeDetector", _signals.gcp_compute),
     ("azure_vm", "azure_vm", "AzureVmDetector", _signals.azure_vm),
     ("container", "container", "ContainerDetector", _signals.always),
+    # Azure's managed platforms: above the VM and the container they run in; AKS's cluster facts
+    # below the Kubernetes pod, into whose resource they merge.
+    ("azure_app_service", "azure_paas", "AzureAppServiceDetector", _signals.azure_app_service),
+    ("azure_functions", "azure_paas", "AzureFunctionsDetector", _signals.azure_functions),
+    ("azure_container_apps", "azure_paas", "AzureContainerAppsDetector", _signals.azure_container_apps),
+    ("azure_aks", "azure_paas", "AzureAksDetector", _signals.azure_aks),
     ("k8s", "kubernetes", "KubernetesDetector", _signals.kubernetes),
     ("aws_ecs", "aws_ecs", "AwsEcsDetector", _signals.aws_ecs),
     ("aws_lambda", "aws_lambda", "AwsLambdaDetector", _signals.aws_lambda),
