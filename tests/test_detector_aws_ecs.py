@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 from otel_resource_identity import AwsEcsDetector, entities_of
-from otel_resource_identity.detectors.aws_ecs import split_image
+from otel_resource_identity.detectors.aws.ecs import split_image
 
 from platforms import FIXTURES, Reply, fixture_text, load_env, make_root, serve
 

@@ -28,8 +28,8 @@ from otel_resource_identity import (
     PlatformDetector,
     parse_entities,
 )
-from otel_resource_identity.detectors._urls import parse_endpoint, strip_credentials
 from otel_resource_identity.detectors.cicd import repository_url
+from otel_resource_identity.detectors.inputs.urls import parse_endpoint, strip_credentials
 
 from platforms import FIXTURES, SECRET, load_env, make_root
 

@@ -8,8 +8,8 @@ import time
 import pytest
 
 from hostile import answer, http_reply, raw_server
-from otel_resource_identity.detectors._deadline import Deadline
-from otel_resource_identity.detectors._http import exchange, get_json, get_text
+from otel_resource_identity.detectors.inputs.deadline import Deadline
+from otel_resource_identity.detectors.inputs.http import exchange, get_json, get_text
 
 from platforms import Reply, serve
 

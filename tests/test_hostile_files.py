@@ -18,7 +18,7 @@ import pytest
 import trustme
 
 from otel_resource_identity import CicdDetector, PlatformDetector
-from otel_resource_identity.detectors._files import read_text
+from otel_resource_identity.detectors.inputs.files import read_text
 
 from platforms import FIXTURES, load_env
 

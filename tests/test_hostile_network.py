@@ -34,8 +34,8 @@ from hostile import (
     reset,
 )
 from otel_resource_identity import AwsEcsDetector, GcpCloudRunDetector, KubernetesDetector, PlatformDetector
-from otel_resource_identity.detectors._deadline import Deadline
-from otel_resource_identity.detectors._http import get_json
+from otel_resource_identity.detectors.inputs.deadline import Deadline
+from otel_resource_identity.detectors.inputs.http import get_json
 
 from platforms import Reply, fixture_text, make_root, serve
 

@@ -25,8 +25,8 @@ from opentelemetry.trace import SpanContext
 
 from otel_resource_identity import AwsEcsDetector, CicdDetector, KubernetesDetector
 from otel_resource_identity.detectors._emit import detected
-from otel_resource_identity.detectors._reply import Fields
-from otel_resource_identity.detectors.aws_ecs import ecs_attributes
+from otel_resource_identity.detectors.aws.ecs import ecs_attributes
+from otel_resource_identity.detectors.inputs.reply import Fields
 
 from platforms import FIXTURES, SECRET, Reply, fixture_text, load_env, make_root, serve
 

@@ -23,8 +23,8 @@ import pytest
 import trustme
 
 from otel_resource_identity import KubernetesDetector, PlatformDetector, entities_of
-from otel_resource_identity.detectors._aks import aks_cluster
-from otel_resource_identity.detectors._k8s_service import (
+from otel_resource_identity.detectors.azure.aks import aks_cluster
+from otel_resource_identity.detectors.kubernetes.service import (
     Pod,
     go_unquote,
     owners_known_from_labels,

@@ -13,8 +13,8 @@ from opentelemetry.sdk.resources import Resource
 from otel_resource_identity import PlatformDetector, enable_entity_merge, entities_of
 from otel_resource_identity._settings import PLATFORM_NAMES
 from otel_resource_identity.detectors._base import BaseDetector
-from otel_resource_identity.detectors._deadline import Deadline
 from otel_resource_identity.detectors._emit import SCHEMA_URL
+from otel_resource_identity.detectors.inputs.deadline import Deadline
 from otel_resource_identity.detectors.platform import PLATFORMS, _run_one
 
 from platforms import FIXTURES, SECRET, Reply, fixture_text, load_env, make_root, serve, with_secrets

@@ -12,22 +12,22 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from .detection import detect_resource as detect_resource
-    from .detectors.aws_ec2 import AwsEc2Detector as AwsEc2Detector
-    from .detectors.aws_ecs import AwsEcsDetector as AwsEcsDetector
-    from .detectors.aws_lambda import AwsLambdaDetector as AwsLambdaDetector
-    from .detectors.azure_paas import AzureAksDetector as AzureAksDetector
-    from .detectors.azure_paas import AzureAppServiceDetector as AzureAppServiceDetector
-    from .detectors.azure_paas import AzureContainerAppsDetector as AzureContainerAppsDetector
-    from .detectors.azure_paas import AzureFunctionsDetector as AzureFunctionsDetector
-    from .detectors.azure_vm import AzureVmDetector as AzureVmDetector
+    from .detectors.aws.ec2 import AwsEc2Detector as AwsEc2Detector
+    from .detectors.aws.ecs import AwsEcsDetector as AwsEcsDetector
+    from .detectors.aws.lambda_function import AwsLambdaDetector as AwsLambdaDetector
+    from .detectors.azure.paas import AzureAksDetector as AzureAksDetector
+    from .detectors.azure.paas import AzureAppServiceDetector as AzureAppServiceDetector
+    from .detectors.azure.paas import AzureContainerAppsDetector as AzureContainerAppsDetector
+    from .detectors.azure.paas import AzureFunctionsDetector as AzureFunctionsDetector
+    from .detectors.azure.vm import AzureVmDetector as AzureVmDetector
     from .detectors.cicd import CicdDetector as CicdDetector
     from .detectors.container import ContainerDetector as ContainerDetector
     from .detectors.env_entities import EnvEntitiesDetector as EnvEntitiesDetector
-    from .detectors.gcp_cloud_run import GcpCloudRunDetector as GcpCloudRunDetector
-    from .detectors.gcp_compute import GcpComputeDetector as GcpComputeDetector
+    from .detectors.gcp.cloud_run import GcpCloudRunDetector as GcpCloudRunDetector
+    from .detectors.gcp.compute import GcpComputeDetector as GcpComputeDetector
     from .detectors.heroku import HerokuDetector as HerokuDetector
     from .detectors.host import HostDetector as HostDetector
-    from .detectors.kubernetes import KubernetesDetector as KubernetesDetector
+    from .detectors.kubernetes.detector import KubernetesDetector as KubernetesDetector
     from .detectors.platform import PlatformDetector as PlatformDetector
     from .detectors.vercel import VercelDetector as VercelDetector
     from .entities.flag import disable_entity_merge as disable_entity_merge
@@ -59,17 +59,17 @@ _EXPORTS = {
     "parse_entities": ".entities.propagation",
     "EnvEntitiesDetector": ".detectors.env_entities",
     "PlatformDetector": ".detectors.platform",
-    "KubernetesDetector": ".detectors.kubernetes",
-    "AwsEcsDetector": ".detectors.aws_ecs",
-    "AwsEc2Detector": ".detectors.aws_ec2",
-    "GcpComputeDetector": ".detectors.gcp_compute",
-    "AzureVmDetector": ".detectors.azure_vm",
-    "AzureAppServiceDetector": ".detectors.azure_paas",
-    "AzureFunctionsDetector": ".detectors.azure_paas",
-    "AzureContainerAppsDetector": ".detectors.azure_paas",
-    "AzureAksDetector": ".detectors.azure_paas",
-    "AwsLambdaDetector": ".detectors.aws_lambda",
-    "GcpCloudRunDetector": ".detectors.gcp_cloud_run",
+    "KubernetesDetector": ".detectors.kubernetes.detector",
+    "AwsEcsDetector": ".detectors.aws.ecs",
+    "AwsEc2Detector": ".detectors.aws.ec2",
+    "GcpComputeDetector": ".detectors.gcp.compute",
+    "AzureVmDetector": ".detectors.azure.vm",
+    "AzureAppServiceDetector": ".detectors.azure.paas",
+    "AzureFunctionsDetector": ".detectors.azure.paas",
+    "AzureContainerAppsDetector": ".detectors.azure.paas",
+    "AzureAksDetector": ".detectors.azure.paas",
+    "AwsLambdaDetector": ".detectors.aws.lambda_function",
+    "GcpCloudRunDetector": ".detectors.gcp.cloud_run",
     "HerokuDetector": ".detectors.heroku",
     "VercelDetector": ".detectors.vercel",
     "CicdDetector": ".detectors.cicd",

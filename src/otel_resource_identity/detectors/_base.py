@@ -10,7 +10,7 @@ from opentelemetry.sdk.resources import Resource, ResourceDetector
 
 from .._settings import DETECTION_TIMEOUT
 from ..entities.flag import apply_flag_from_environment
-from ._deadline import Deadline
+from .inputs.deadline import Deadline
 
 
 class BaseDetector(ResourceDetector):

@@ -92,7 +92,7 @@ def attribute_value(key: str, value: object, origin: Callable[[], str] = lambda:
         return None
     if isinstance(value, str):
         if "@" in value:  # the URL cleaner loads only for a value that may hold credentials
-            from ._urls import strip_credentials  # noqa: PLC0415
+            from .inputs.urls import strip_credentials  # noqa: PLC0415
 
             value = strip_credentials(value)
         violated = check(key, value)

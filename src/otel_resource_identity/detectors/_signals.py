@@ -12,7 +12,7 @@ import functools
 from collections.abc import Mapping
 from typing import NamedTuple
 
-from ._files import exists, read_text
+from .inputs.files import exists, read_text
 
 SERVICE_ACCOUNT = "/var/run/secrets/kubernetes.io/serviceaccount"
 KUBERNETES_HOSTS_MARKER = "# Kubernetes-managed hosts file"

@@ -26,11 +26,11 @@ from .._settings import warn_once
 from . import _signals
 from ._base import BaseDetector
 from ._emit import detected
-from ._files import read_text
-from ._http import parse_json
 from ._names import cicd, vcs
-from ._reply import Fields
-from ._urls import parse_endpoint, strip_credentials
+from .inputs.files import read_text
+from .inputs.http import parse_json
+from .inputs.reply import Fields
+from .inputs.urls import parse_endpoint, strip_credentials
 
 _logger = logging.getLogger(__name__)
 

@@ -2,7 +2,7 @@
 
 Reads ``/proc/self/cgroup`` and, when that names no container (cgroup v2 with
 a private namespace reads ``0::/``), ``/proc/self/mountinfo``; see
-``_cgroup`` for the rules. Never touches the network.
+``inputs.cgroup`` for the rules. Never touches the network.
 """
 
 from __future__ import annotations
@@ -10,9 +10,9 @@ from __future__ import annotations
 from opentelemetry.sdk.resources import Resource
 
 from ._base import BaseDetector
-from ._cgroup import ContainerFacts, parse_cgroup, parse_mountinfo
 from ._emit import detected
-from ._files import exists, read_text
+from .inputs.cgroup import ContainerFacts, parse_cgroup, parse_mountinfo
+from .inputs.files import exists, read_text
 
 # Plain strings: the semantic-convention module costs start-up time (tests/test_attribute_names.py checks them).
 CONTAINER_ID, CONTAINER_RUNTIME_NAME = "container.id", "container.runtime.name"

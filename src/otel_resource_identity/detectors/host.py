@@ -20,8 +20,8 @@ from opentelemetry.sdk.resources import Resource
 
 from ._base import BaseDetector
 from ._emit import detected
-from ._files import exists, read_text
 from .container import container_facts
+from .inputs.files import exists, read_text
 
 # Attribute names and values as plain strings (the semantic-convention modules
 # cost start-up time); tests/test_attribute_names.py checks them.

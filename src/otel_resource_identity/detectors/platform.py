@@ -35,13 +35,13 @@ from .._settings import DETECTION_TIMEOUT, DETECTORS, STAMP, warn_once
 from ..entities.flag import entity_merge_enabled
 from . import _signals
 from ._base import BaseDetector, NetworkDetector
-from ._deadline import Deadline
 from ._emit import detected, per_process
 
 # Host and container facts are looked for everywhere, so their detectors are
 # imported up front; every other detector only once its platform is signalled.
 from .container import ContainerDetector
 from .host import HostDetector
+from .inputs.deadline import Deadline
 
 _logger = logging.getLogger(__name__)
 
@@ -55,20 +55,20 @@ PLATFORMS: tuple[tuple[str, str, str, Signal], ...] = (
     ("host", "host", "HostDetector", _signals.always),
     # Cloud VMs: above the plain host (the instance id is the host.id), below every
     # platform that runs on them (Kubernetes, ECS, Lambda, Cloud Run).
-    ("aws_ec2", "aws_ec2", "AwsEc2Detector", _signals.aws_ec2),
-    ("gcp_compute", "gcp_compute", "GcpComputeDetector", _signals.gcp_compute),
-    ("azure_vm", "azure_vm", "AzureVmDetector", _signals.azure_vm),
+    ("aws_ec2", "aws.ec2", "AwsEc2Detector", _signals.aws_ec2),
+    ("gcp_compute", "gcp.compute", "GcpComputeDetector", _signals.gcp_compute),
+    ("azure_vm", "azure.vm", "AzureVmDetector", _signals.azure_vm),
     ("container", "container", "ContainerDetector", _signals.always),
     # Azure's managed platforms: above the VM and the container they run in; AKS's cluster facts
     # below the Kubernetes pod, into whose resource they merge.
-    ("azure_app_service", "azure_paas", "AzureAppServiceDetector", _signals.azure_app_service),
-    ("azure_functions", "azure_paas", "AzureFunctionsDetector", _signals.azure_functions),
-    ("azure_container_apps", "azure_paas", "AzureContainerAppsDetector", _signals.azure_container_apps),
-    ("azure_aks", "azure_paas", "AzureAksDetector", _signals.azure_aks),
-    ("k8s", "kubernetes", "KubernetesDetector", _signals.kubernetes),
-    ("aws_ecs", "aws_ecs", "AwsEcsDetector", _signals.aws_ecs),
-    ("aws_lambda", "aws_lambda", "AwsLambdaDetector", _signals.aws_lambda),
-    ("gcp_cloud_run", "gcp_cloud_run", "GcpCloudRunDetector", _signals.gcp_cloud_run),
+    ("azure_app_service", "azure.paas", "AzureAppServiceDetector", _signals.azure_app_service),
+    ("azure_functions", "azure.paas", "AzureFunctionsDetector", _signals.azure_functions),
+    ("azure_container_apps", "azure.paas", "AzureContainerAppsDetector", _signals.azure_container_apps),
+    ("azure_aks", "azure.paas", "AzureAksDetector", _signals.azure_aks),
+    ("k8s", "kubernetes.detector", "KubernetesDetector", _signals.kubernetes),
+    ("aws_ecs", "aws.ecs", "AwsEcsDetector", _signals.aws_ecs),
+    ("aws_lambda", "aws.lambda_function", "AwsLambdaDetector", _signals.aws_lambda),
+    ("gcp_cloud_run", "gcp.cloud_run", "GcpCloudRunDetector", _signals.gcp_cloud_run),
     ("heroku", "heroku", "HerokuDetector", _signals.heroku),
     ("vercel", "vercel", "VercelDetector", _signals.vercel),
     ("cicd", "cicd", "CicdDetector", _signals.cicd),

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from .._settings import warn_once
+from ..._settings import warn_once
 
 INT64_MAX = 2**63 - 1
 

@@ -22,13 +22,11 @@ from collections.abc import Mapping
 
 from opentelemetry.sdk.resources import Resource
 
-from .._settings import warn_once
-from . import _signals
-from ._aks import aks_cluster
-from ._base import BaseDetector
-from ._emit import detected
-from ._environ import INT64_MAX, whole_number
-from ._names import (
+from ..._settings import warn_once
+from .. import _signals
+from .._base import BaseDetector
+from .._emit import detected
+from .._names import (
     AZURE_APP_SERVICE_INSTANCE_ID,
     AZURE_CONTAINER_APP_INSTANCE_ID,
     AZURE_RESOURCE_GROUP_NAME,
@@ -45,6 +43,8 @@ from ._names import (
     CloudProviderValues,
     faas,
 )
+from ..inputs.environ import INT64_MAX, whole_number
+from .aks import aks_cluster
 
 _MEBIBYTE = 1024 * 1024
 
@@ -169,7 +169,7 @@ class AzureAksDetector(BaseDetector):
     """An AKS cluster's facts for the pod: ``cloud.platform=azure.aks``, ``cloud.resource_id`` (the
     cluster), ``cloud.account.id``, ``k8s.cluster.name``; merged into the Kubernetes pod's resource.
 
-    Signalled by ``CLUSTER_RESOURCE_ID`` or the mounted AKS cluster metadata (see ``_aks``).
+    Signalled by ``CLUSTER_RESOURCE_ID`` or the mounted AKS cluster metadata (see ``azure.aks``).
     """
 
     def applies(self) -> bool:

@@ -19,12 +19,10 @@ import re
 
 from opentelemetry.sdk.resources import Resource
 
-from . import _signals
-from ._base import NetworkDetector
-from ._deadline import Deadline
-from ._emit import detected
-from ._http import Response, get, get_json, get_text
-from ._names import (
+from .. import _signals
+from .._base import NetworkDetector
+from .._emit import detected
+from .._names import (
     CLOUD_ACCOUNT_ID,
     CLOUD_AVAILABILITY_ZONE,
     CLOUD_PLATFORM,
@@ -38,8 +36,10 @@ from ._names import (
     CloudPlatformValues,
     CloudProviderValues,
 )
-from ._reply import Fields
-from ._urls import parse_endpoint
+from ..inputs.deadline import Deadline
+from ..inputs.http import Response, get, get_json, get_text
+from ..inputs.reply import Fields
+from ..inputs.urls import parse_endpoint
 
 _logger = logging.getLogger(__name__)
 

@@ -13,12 +13,10 @@ import logging
 
 from opentelemetry.sdk.resources import Resource
 
-from . import _signals
-from ._base import NetworkDetector
-from ._deadline import Deadline
-from ._emit import detected
-from ._http import get_json
-from ._names import (
+from .. import _signals
+from .._base import NetworkDetector
+from .._emit import detected
+from .._names import (
     CLOUD_ACCOUNT_ID,
     CLOUD_AVAILABILITY_ZONE,
     CLOUD_PLATFORM,
@@ -34,9 +32,11 @@ from ._names import (
     CloudProviderValues,
     aws,
 )
-from ._reply import Fields
-from ._urls import parse_endpoint
-from .container import container_facts
+from ..container import container_facts
+from ..inputs.deadline import Deadline
+from ..inputs.http import get_json
+from ..inputs.reply import Fields
+from ..inputs.urls import parse_endpoint
 
 _logger = logging.getLogger(__name__)
 

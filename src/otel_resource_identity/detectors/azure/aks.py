@@ -13,9 +13,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import NamedTuple
 
-from .._settings import warn_once
-from ._files import read_text, shown_path, under_root
-from ._signals import AKS_METADATA
+from ..._settings import warn_once
+from .._signals import AKS_METADATA
+from ..inputs.files import read_text, shown_path, under_root
 
 AKS_CLUSTER_RESOURCE_ID = "CLUSTER_RESOURCE_ID"
 

@@ -16,13 +16,11 @@ import re
 
 from opentelemetry.sdk.resources import Resource
 
-from .._settings import warn_once
-from . import _signals
-from ._base import BaseDetector
-from ._emit import detected
-from ._environ import INT64_MAX, whole_number
-from ._files import read_text, under_root
-from ._names import (
+from ..._settings import warn_once
+from .. import _signals
+from .._base import BaseDetector
+from .._emit import detected
+from .._names import (
     CLOUD_ACCOUNT_ID,
     CLOUD_PLATFORM,
     CLOUD_PROVIDER,
@@ -35,6 +33,8 @@ from ._names import (
     aws,
     faas,
 )
+from ..inputs.environ import INT64_MAX, whole_number
+from ..inputs.files import read_text, under_root
 
 ACCOUNT_ID_FILE = "/tmp/.otel-aws-account-id"
 _ACCOUNT = re.compile(r"\d{12}")

@@ -3,7 +3,7 @@
 Signalled by the DMI alone (``product_name`` ``Google Compute Engine``, vendor
 ``Google``), so off Google Cloud it costs a few file reads and no network.
 Without the network it reports ``cloud.provider`` and ``cloud.platform``; then,
-within the deadline, the metadata server (see ``_gcp_metadata``): instance id,
+within the deadline, the metadata server (see ``gcp.metadata``): instance id,
 name, machine type, zone and project, and on GKE nodes the cluster's name and
 location, as the Collector's ``gcp`` detector reports them. A pod that cannot
 reach the metadata server keeps the local facts with one DEBUG line.
@@ -15,12 +15,10 @@ import logging
 
 from opentelemetry.sdk.resources import Resource
 
-from . import _signals
-from ._base import NetworkDetector
-from ._deadline import Deadline
-from ._emit import detected
-from ._gcp_metadata import Answers, ask, last_segment, metadata_base, record
-from ._names import (
+from .. import _signals
+from .._base import NetworkDetector
+from .._emit import detected
+from .._names import (
     CLOUD_ACCOUNT_ID,
     CLOUD_AVAILABILITY_ZONE,
     CLOUD_PLATFORM,
@@ -33,6 +31,8 @@ from ._names import (
     CloudPlatformValues,
     CloudProviderValues,
 )
+from ..inputs.deadline import Deadline
+from .metadata import Answers, ask, last_segment, metadata_base, record
 
 _logger = logging.getLogger(__name__)
 

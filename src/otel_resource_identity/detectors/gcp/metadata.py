@@ -13,10 +13,10 @@ from __future__ import annotations
 import threading
 from collections.abc import Mapping, MutableMapping
 
-from .._settings import warn_once
-from ._deadline import Deadline
-from ._http import Response, get_text
-from ._urls import parse_endpoint
+from ..._settings import warn_once
+from ..inputs.deadline import Deadline
+from ..inputs.http import Response, get_text
+from ..inputs.urls import parse_endpoint
 
 DEFAULT_METADATA_HOST = "169.254.169.254"
 FLAVOR = ("Metadata-Flavor", "Google")

@@ -16,13 +16,11 @@ import logging
 
 from opentelemetry.sdk.resources import Resource
 
-from .._settings import AZURE_IMDS_ENDPOINT
-from . import _signals
-from ._base import NetworkDetector
-from ._deadline import Deadline
-from ._emit import detected
-from ._http import get_json
-from ._names import (
+from ..._settings import AZURE_IMDS_ENDPOINT
+from .. import _signals
+from .._base import NetworkDetector
+from .._emit import detected
+from .._names import (
     CLOUD_ACCOUNT_ID,
     CLOUD_AVAILABILITY_ZONE,
     CLOUD_PLATFORM,
@@ -36,8 +34,10 @@ from ._names import (
     CloudPlatformValues,
     CloudProviderValues,
 )
-from ._reply import Fields
-from ._urls import parse_endpoint
+from ..inputs.deadline import Deadline
+from ..inputs.http import get_json
+from ..inputs.reply import Fields
+from ..inputs.urls import parse_endpoint
 
 _logger = logging.getLogger(__name__)
 

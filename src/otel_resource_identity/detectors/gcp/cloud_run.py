@@ -2,7 +2,7 @@
 
 The environment says which kind of workload this is (checked in the table's
 order: Cloud Functions gen2 also sets every ``K_*`` variable of a service).
-Only then does the detector ask the metadata server (see ``_gcp_metadata``)
+Only then does the detector ask the metadata server (see ``gcp.metadata``)
 for project, region, zone and instance id.
 """
 
@@ -14,13 +14,10 @@ from typing import NamedTuple
 
 from opentelemetry.sdk.resources import Resource
 
-from . import _signals
-from ._base import NetworkDetector
-from ._deadline import Deadline
-from ._emit import detected
-from ._environ import whole_number
-from ._gcp_metadata import ask, last_segment, metadata_base
-from ._names import (
+from .. import _signals
+from .._base import NetworkDetector
+from .._emit import detected
+from .._names import (
     CLOUD_ACCOUNT_ID,
     CLOUD_AVAILABILITY_ZONE,
     CLOUD_PLATFORM,
@@ -34,6 +31,9 @@ from ._names import (
     faas,
     gcp,
 )
+from ..inputs.deadline import Deadline
+from ..inputs.environ import whole_number
+from .metadata import ask, last_segment, metadata_base
 
 _logger = logging.getLogger(__name__)
 

@@ -30,8 +30,8 @@ from collections.abc import Callable, Mapping
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, NamedTuple
 
-from ._deadline import Deadline
-from ._urls import Endpoint, parse_endpoint
+from .deadline import Deadline
+from .urls import Endpoint, parse_endpoint
 
 if TYPE_CHECKING:
     import ssl

@@ -21,7 +21,7 @@ DaemonSet), the node's UID and the cluster's UID. A 401 or 403 is "not
 allowed": one warning, no retry.
 
 From all of that it computes ``service.*`` by the Kubernetes attributes
-convention (``_k8s_service``), so the SDK names the service as the Collector's
+convention (``kubernetes.service``), so the SDK names the service as the Collector's
 ``k8sattributes`` processor and the OpenTelemetry Operator do. What the user
 set (``OTEL_SERVICE_NAME``, ``OTEL_RESOURCE_ATTRIBUTES``) always wins.
 """
@@ -37,20 +37,20 @@ from urllib.parse import quote
 
 from opentelemetry.sdk.resources import Resource
 
-from .._settings import K8S_API, K8S_LABELS, K8S_PODINFO, warn_once
-from . import _k8s_service as convention
-from . import _signals
-from ._aks import aks_cluster
-from ._base import NetworkDetector
-from ._deadline import Deadline
-from ._emit import admitted, detected, per_process
-from ._files import read_text, shown_path, under_root
-from ._http import Response, get_json
-from ._names import CLOUD_AVAILABILITY_ZONE, CLOUD_REGION, HOST_ID, K8S_CLUSTER_NAME, k8s
-from ._reply import Fields, report
-from ._urls import split_host_port
-from ._user import user_wins
-from .container import container_facts
+from ..._settings import K8S_API, K8S_LABELS, K8S_PODINFO, warn_once
+from .. import _signals
+from .._base import NetworkDetector
+from .._emit import admitted, detected, per_process
+from .._names import CLOUD_AVAILABILITY_ZONE, CLOUD_REGION, HOST_ID, K8S_CLUSTER_NAME, k8s
+from .._user import user_wins
+from ..azure.aks import aks_cluster
+from ..container import container_facts
+from ..inputs.deadline import Deadline
+from ..inputs.files import read_text, shown_path, under_root
+from ..inputs.http import Response, get_json
+from ..inputs.reply import Fields, report
+from ..inputs.urls import split_host_port
+from . import service as convention
 
 if TYPE_CHECKING:
     import ssl
@@ -376,7 +376,7 @@ class KubernetesDetector(NetworkDetector):
         return found
 
     def _aks_cluster_name(self) -> tuple[str | None, str]:
-        """The AKS cluster's name (see ``_aks``), and where it came from."""
+        """The AKS cluster's name (see ``azure.aks``), and where it came from."""
         cluster = aks_cluster(self.environ, self.root)
         return (cluster.name, cluster.where) if cluster is not None else (None, "")
 

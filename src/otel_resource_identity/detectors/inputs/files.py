@@ -21,7 +21,7 @@ import errno
 import os
 import stat
 
-from .._settings import warn_once
+from ..._settings import warn_once
 
 # Big enough for any /proc/self/mountinfo seen in practice, small enough that a
 # strange file cannot stall start-up.
@@ -43,7 +43,7 @@ _SHOWN_PATH = 200
 
 def shown_path(path: str) -> str:
     """``path`` as a log line may show it: what a terminal would act on escaped, at most 200 characters."""
-    from .._terminal import visible  # noqa: PLC0415 - only on the path of a warning
+    from ..._terminal import visible  # noqa: PLC0415 - only on the path of a warning
 
     text = visible(path)
     return text if len(text) <= _SHOWN_PATH else text[: _SHOWN_PATH - 1] + "\u2026"

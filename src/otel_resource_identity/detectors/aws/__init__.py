@@ -1,0 +1,1 @@
+"""Amazon Web Services: EC2 instances, ECS tasks, Lambda functions."""

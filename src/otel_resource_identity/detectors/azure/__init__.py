@@ -1,0 +1,1 @@
+"""Microsoft Azure: VMs, App Service, Functions, Container Apps and AKS."""
