@@ -14,8 +14,8 @@ from collections.abc import Callable, Sequence
 
 from opentelemetry.sdk.resources import Resource
 
+from .carrier import ResourceParts, build, entities_of, parts_of
 from .model import Entity
-from .resource import ResourceParts, build, entities_of, parts_of
 
 _logger = logging.getLogger(__name__)
 
