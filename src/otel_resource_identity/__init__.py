@@ -25,11 +25,14 @@ if TYPE_CHECKING:
     from .detectors.env_entities import EnvEntitiesDetector as EnvEntitiesDetector
     from .detectors.gcp.cloud_run import GcpCloudRunDetector as GcpCloudRunDetector
     from .detectors.gcp.compute import GcpComputeDetector as GcpComputeDetector
-    from .detectors.heroku import HerokuDetector as HerokuDetector
     from .detectors.host import HostDetector as HostDetector
     from .detectors.kubernetes.detector import KubernetesDetector as KubernetesDetector
+    from .detectors.paas import FlyDetector as FlyDetector
+    from .detectors.paas import HerokuDetector as HerokuDetector
+    from .detectors.paas import RailwayDetector as RailwayDetector
+    from .detectors.paas import RenderDetector as RenderDetector
+    from .detectors.paas import VercelDetector as VercelDetector
     from .detectors.platform import PlatformDetector as PlatformDetector
-    from .detectors.vercel import VercelDetector as VercelDetector
     from .entities.flag import disable_entity_merge as disable_entity_merge
     from .entities.flag import enable_entity_merge as enable_entity_merge
     from .entities.flag import entity_merge_enabled as entity_merge_enabled
@@ -70,8 +73,11 @@ _EXPORTS = {
     "AzureAksDetector": ".detectors.azure.paas",
     "AwsLambdaDetector": ".detectors.aws.lambda_function",
     "GcpCloudRunDetector": ".detectors.gcp.cloud_run",
-    "HerokuDetector": ".detectors.heroku",
-    "VercelDetector": ".detectors.vercel",
+    "HerokuDetector": ".detectors.paas",
+    "FlyDetector": ".detectors.paas",
+    "RenderDetector": ".detectors.paas",
+    "RailwayDetector": ".detectors.paas",
+    "VercelDetector": ".detectors.paas",
     "CicdDetector": ".detectors.cicd",
     "ContainerDetector": ".detectors.container",
     "HostDetector": ".detectors.host",
@@ -101,12 +107,15 @@ __all__ = [
     "ContainerDetector",
     "Entity",
     "EnvEntitiesDetector",
+    "FlyDetector",
     "GcpCloudRunDetector",
     "GcpComputeDetector",
     "HerokuDetector",
     "HostDetector",
     "KubernetesDetector",
     "PlatformDetector",
+    "RailwayDetector",
+    "RenderDetector",
     "ResourceIdentity",
     "ResourceIdentityLogRecordProcessor",
     "ResourceIdentitySpanProcessor",

@@ -163,6 +163,9 @@ PLATFORM_NAMES: tuple[str, ...] = (
     "gcp_cloud_run",
     "heroku",
     "vercel",
+    "fly",
+    "render",
+    "railway",
     "cicd",
     "entities",
 )

@@ -210,16 +210,17 @@ def detected(
 
 
 def per_process(resource: Resource) -> Resource:
-    """``resource`` with this process's ``process.pid`` when it describes a pod.
+    """``resource`` with this process's ``process.pid`` when its ``service.instance.id`` is not the
+    process's own (a pod's container, a dyno, a replica, or one the user fixed).
 
-    The convention's ``service.instance.id`` names the container, so every
-    worker of a pre-fork server (gunicorn, uvicorn ``--workers``, Celery)
-    reports the same one, as the Collector does for the pod's logs. Their
-    metric streams stay apart by ``process.pid``; the SDK (1.44 and newer)
-    re-runs process-dependent detectors in a forked child, which refreshes it.
+    Such an id names the container or instance, so every worker of a pre-fork
+    server (gunicorn, uvicorn ``--workers``, Celery) reports the same one, as
+    the other sources that watch it do. Their metric streams stay apart by
+    ``process.pid``; the SDK (1.44 and newer) re-runs process-dependent
+    detectors in a forked child, which refreshes it.
     """
     attributes = resource.attributes
-    if "k8s.pod.uid" not in attributes and "k8s.pod.name" not in attributes:
+    if not any(key in attributes for key in ("service.instance.id", "k8s.pod.uid", "k8s.pod.name")):
         return resource
     # Added as a loose attribute, keeping the entities (a plain merge would drop them with the flag off).
     parts = parts_of(resource)

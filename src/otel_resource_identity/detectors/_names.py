@@ -40,6 +40,7 @@ DIRECT_SOURCES: Final = {
     "K8S_CLUSTER_NAME": "opentelemetry.semconv._incubating.attributes.k8s_attributes",
     "SERVICE_INSTANCE_ID": "opentelemetry.semconv._incubating.attributes.service_attributes",
     "SERVICE_NAME": "opentelemetry.semconv._incubating.attributes.service_attributes",
+    "SERVICE_NAMESPACE": "opentelemetry.semconv._incubating.attributes.service_attributes",
     "SERVICE_VERSION": "opentelemetry.semconv._incubating.attributes.service_attributes",
     "CloudPlatformValues": "opentelemetry.semconv._incubating.attributes.cloud_attributes",
     "CloudProviderValues": "opentelemetry.semconv._incubating.attributes.cloud_attributes",
@@ -64,6 +65,7 @@ HOST_TYPE: Final = "host.type"
 K8S_CLUSTER_NAME: Final = "k8s.cluster.name"
 SERVICE_INSTANCE_ID: Final = "service.instance.id"
 SERVICE_NAME: Final = "service.name"
+SERVICE_NAMESPACE: Final = "service.namespace"
 SERVICE_VERSION: Final = "service.version"
 
 # Names go-contrib's Azure detectors (and so the Collector's) report that the installed semantic

@@ -147,6 +147,18 @@ def vercel(environ: Mapping[str, str], root: str) -> bool:
     return _set(environ, "VERCEL")
 
 
+def fly(environ: Mapping[str, str], root: str) -> bool:
+    return _set(environ, "FLY_APP_NAME") and _set(environ, "FLY_MACHINE_ID")
+
+
+def render(environ: Mapping[str, str], root: str) -> bool:
+    return environ.get("RENDER", "").strip().lower() == "true" and _set(environ, "RENDER_SERVICE_ID")
+
+
+def railway(environ: Mapping[str, str], root: str) -> bool:
+    return _set(environ, "RAILWAY_SERVICE_ID") or _set(environ, "RAILWAY_REPLICA_ID")
+
+
 def cicd(environ: Mapping[str, str], root: str) -> bool:
     return ci_system(environ) is not None
 

@@ -9,8 +9,8 @@
    joined; its detector is reported as timed out.
 3. Merge in a fixed precedence, lowest first: host, the cloud VM (EC2,
    Compute Engine, Azure), container, Azure App Service, Functions, Container
-   Apps and AKS, Kubernetes, ECS, Lambda, Cloud Run,
-   Heroku, Vercel, CI/CD, then ``OTEL_ENTITIES``. The
+   Apps and AKS, Kubernetes, ECS, Lambda, Cloud Run, Heroku, Vercel, Fly.io,
+   Render, Railway, CI/CD, then ``OTEL_ENTITIES``. The
    more specific source wins (ECS's ``DockerId`` over the cgroup guess).
 4. Cache the result for the process: platform facts do not change on fork.
 """
@@ -69,8 +69,11 @@ PLATFORMS: tuple[tuple[str, str, str, Signal], ...] = (
     ("aws_ecs", "aws.ecs", "AwsEcsDetector", _signals.aws_ecs),
     ("aws_lambda", "aws.lambda_function", "AwsLambdaDetector", _signals.aws_lambda),
     ("gcp_cloud_run", "gcp.cloud_run", "GcpCloudRunDetector", _signals.gcp_cloud_run),
-    ("heroku", "heroku", "HerokuDetector", _signals.heroku),
-    ("vercel", "vercel", "VercelDetector", _signals.vercel),
+    ("heroku", "paas", "HerokuDetector", _signals.heroku),
+    ("vercel", "paas", "VercelDetector", _signals.vercel),
+    ("fly", "paas", "FlyDetector", _signals.fly),
+    ("render", "paas", "RenderDetector", _signals.render),
+    ("railway", "paas", "RailwayDetector", _signals.railway),
     ("cicd", "cicd", "CicdDetector", _signals.cicd),
     ("entities", "env_entities", "EnvEntitiesDetector", _signals.otel_entities),
 )
