@@ -14,6 +14,7 @@ if TYPE_CHECKING:
     from .detection import detect_resource as detect_resource
     from .detectors.aws.ec2 import AwsEc2Detector as AwsEc2Detector
     from .detectors.aws.ecs import AwsEcsDetector as AwsEcsDetector
+    from .detectors.aws.elastic_beanstalk import AwsElasticBeanstalkDetector as AwsElasticBeanstalkDetector
     from .detectors.aws.lambda_function import AwsLambdaDetector as AwsLambdaDetector
     from .detectors.azure.paas import AzureAksDetector as AzureAksDetector
     from .detectors.azure.paas import AzureAppServiceDetector as AzureAppServiceDetector
@@ -23,6 +24,7 @@ if TYPE_CHECKING:
     from .detectors.cicd import CicdDetector as CicdDetector
     from .detectors.container import ContainerDetector as ContainerDetector
     from .detectors.env_entities import EnvEntitiesDetector as EnvEntitiesDetector
+    from .detectors.gcp.app_engine import GcpAppEngineDetector as GcpAppEngineDetector
     from .detectors.gcp.cloud_run import GcpCloudRunDetector as GcpCloudRunDetector
     from .detectors.gcp.compute import GcpComputeDetector as GcpComputeDetector
     from .detectors.host import HostDetector as HostDetector
@@ -33,6 +35,7 @@ if TYPE_CHECKING:
     from .detectors.paas import RenderDetector as RenderDetector
     from .detectors.paas import VercelDetector as VercelDetector
     from .detectors.platform import PlatformDetector as PlatformDetector
+    from .detectors.vm_clouds import VmCloudDetector as VmCloudDetector
     from .entities.flag import disable_entity_merge as disable_entity_merge
     from .entities.flag import enable_entity_merge as enable_entity_merge
     from .entities.flag import entity_merge_enabled as entity_merge_enabled
@@ -64,6 +67,8 @@ _EXPORTS = {
     "PlatformDetector": ".detectors.platform",
     "KubernetesDetector": ".detectors.kubernetes.detector",
     "AwsEcsDetector": ".detectors.aws.ecs",
+    "AwsElasticBeanstalkDetector": ".detectors.aws.elastic_beanstalk",
+    "GcpAppEngineDetector": ".detectors.gcp.app_engine",
     "AwsEc2Detector": ".detectors.aws.ec2",
     "GcpComputeDetector": ".detectors.gcp.compute",
     "AzureVmDetector": ".detectors.azure.vm",
@@ -78,6 +83,7 @@ _EXPORTS = {
     "RenderDetector": ".detectors.paas",
     "RailwayDetector": ".detectors.paas",
     "VercelDetector": ".detectors.paas",
+    "VmCloudDetector": ".detectors.vm_clouds",
     "CicdDetector": ".detectors.cicd",
     "ContainerDetector": ".detectors.container",
     "HostDetector": ".detectors.host",
@@ -97,6 +103,7 @@ __all__ = [
     "RULESETS",
     "AwsEc2Detector",
     "AwsEcsDetector",
+    "AwsElasticBeanstalkDetector",
     "AwsLambdaDetector",
     "AzureAksDetector",
     "AzureAppServiceDetector",
@@ -108,6 +115,7 @@ __all__ = [
     "Entity",
     "EnvEntitiesDetector",
     "FlyDetector",
+    "GcpAppEngineDetector",
     "GcpCloudRunDetector",
     "GcpComputeDetector",
     "HerokuDetector",
@@ -120,6 +128,7 @@ __all__ = [
     "ResourceIdentityLogRecordProcessor",
     "ResourceIdentitySpanProcessor",
     "VercelDetector",
+    "VmCloudDetector",
     "coalesce",
     "configure",
     "detect_resource",

@@ -79,6 +79,7 @@ class CloudPlatformValues:  # the enum's values, as plain strings
     AWS_EC2: Final = "aws_ec2"
     AWS_ECS: Final = "aws_ecs"
     AWS_LAMBDA: Final = "aws_lambda"
+    AWS_ELASTIC_BEANSTALK: Final = "aws_elastic_beanstalk"
     AZURE_VM: Final = "azure.vm"
     AZURE_APP_SERVICE: Final = "azure.app_service"
     AZURE_FUNCTIONS: Final = "azure.functions"
@@ -88,6 +89,7 @@ class CloudPlatformValues:  # the enum's values, as plain strings
     GCP_CLOUD_RUN: Final = "gcp_cloud_run"
     GCP_KUBERNETES_ENGINE: Final = "gcp_kubernetes_engine"
     GCP_CLOUD_FUNCTIONS: Final = "gcp_cloud_functions"
+    GCP_APP_ENGINE: Final = "gcp_app_engine"
 
 
 class CloudProviderValues:  # the enum's values, as plain strings

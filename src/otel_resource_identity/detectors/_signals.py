@@ -177,6 +177,44 @@ def gcp_compute(environ: Mapping[str, str], root: str) -> bool:
     return facts.product_name == GCE_PRODUCT or GCE_VENDOR in (facts.sys_vendor, facts.bios_vendor)
 
 
+BEANSTALK_CONF = "/var/elasticbeanstalk/xray/environment.conf"
+
+
+def aws_elastic_beanstalk(environ: Mapping[str, str], root: str) -> bool:
+    # The file the Beanstalk X-Ray setup writes (present with X-Ray on), as every peer reads it.
+    return exists(root, BEANSTALK_CONF)
+
+
+def gcp_app_engine(environ: Mapping[str, str], root: str) -> bool:
+    # Standard (GAE_ENV=standard) and flexible alike set these three.
+    return _set(environ, "GAE_SERVICE") and _set(environ, "GAE_VERSION") and _set(environ, "GAE_INSTANCE")
+
+
+# The VM clouds the conventions register (and two the Collector knows), by the DMI value cloud-init's
+# ds-identify checks for each: (the name vm_clouds.VM_CLOUDS knows it by, the DMI field, its values).
+VM_CLOUD_DMI: tuple[tuple[str, str, tuple[str, ...]], ...] = (
+    ("digitalocean", "sys_vendor", ("DigitalOcean",)),
+    ("hetzner", "sys_vendor", ("Hetzner",)),
+    ("vultr", "sys_vendor", ("Vultr",)),
+    ("scaleway", "sys_vendor", ("Scaleway",)),
+    ("upcloud", "sys_vendor", ("UpCloud",)),
+    ("akamai", "sys_vendor", ("Linode", "Akamai")),
+    ("oracle", "chassis_asset_tag", ("OracleCloud.com",)),
+    ("alibaba", "product_name", ("Alibaba Cloud ECS",)),
+    ("openstack", "product_name", ("OpenStack Nova", "OpenStack Compute")),
+)
+
+
+def vm_cloud(root: str) -> str | None:
+    """The VM cloud (a key of ``VM_CLOUD_DMI``) the DMI under ``root`` names, if any."""
+    facts = dmi(root)
+    return next((key for key, field, values in VM_CLOUD_DMI if getattr(facts, field) in values), None)
+
+
+def vm_clouds(environ: Mapping[str, str], root: str) -> bool:
+    return vm_cloud(root) is not None
+
+
 def azure_functions(environ: Mapping[str, str], root: str) -> bool:
     # As go-contrib's detector (and so the Collector's) decides.
     return _set(environ, "FUNCTIONS_WORKER_RUNTIME") or _set(environ, "FUNCTIONS_EXTENSION_VERSION")

@@ -8,8 +8,8 @@
    default 1 s). A thread still running at the deadline is left behind, never
    joined; its detector is reported as timed out.
 3. Merge in a fixed precedence, lowest first: host, the cloud VM (EC2,
-   Compute Engine, Azure), container, Azure App Service, Functions, Container
-   Apps and AKS, Kubernetes, ECS, Lambda, Cloud Run, Heroku, Vercel, Fly.io,
+   Compute Engine, Azure), container, Elastic Beanstalk, App Engine, Azure App
+   Service, Functions, Container Apps and AKS, Kubernetes, ECS, Lambda, Cloud Run, Heroku, Vercel, Fly.io,
    Render, Railway, CI/CD, then ``OTEL_ENTITIES``. The
    more specific source wins (ECS's ``DockerId`` over the cgroup guess).
 4. Cache the result for the process: platform facts do not change on fork.
@@ -58,9 +58,14 @@ PLATFORMS: tuple[tuple[str, str, str, Signal], ...] = (
     ("aws_ec2", "aws.ec2", "AwsEc2Detector", _signals.aws_ec2),
     ("gcp_compute", "gcp.compute", "GcpComputeDetector", _signals.gcp_compute),
     ("azure_vm", "azure.vm", "AzureVmDetector", _signals.azure_vm),
+    ("vm_clouds", "vm_clouds", "VmCloudDetector", _signals.vm_clouds),
     ("container", "container", "ContainerDetector", _signals.always),
     # Azure's managed platforms: above the VM and the container they run in; AKS's cluster facts
     # below the Kubernetes pod, into whose resource they merge.
+    # Platforms on a cloud VM: above it (Beanstalk instances are EC2 instances, App Engine flexible
+    # runs on a Compute Engine VM), keeping its host.id.
+    ("aws_elastic_beanstalk", "aws.elastic_beanstalk", "AwsElasticBeanstalkDetector", _signals.aws_elastic_beanstalk),
+    ("gcp_app_engine", "gcp.app_engine", "GcpAppEngineDetector", _signals.gcp_app_engine),
     ("azure_app_service", "azure.paas", "AzureAppServiceDetector", _signals.azure_app_service),
     ("azure_functions", "azure.paas", "AzureFunctionsDetector", _signals.azure_functions),
     ("azure_container_apps", "azure.paas", "AzureContainerAppsDetector", _signals.azure_container_apps),

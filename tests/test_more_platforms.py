@@ -1,0 +1,275 @@
+"""Elastic Beanstalk, App Engine, Fly.io, Render, Railway and the VM clouds, on recorded data.
+
+Each platform's recorded environment or file (tests/fixtures/README.md names
+the sources) gives the documented attributes, ``predict()`` one id per
+instance, and the peers' or the Collector's keys and values where they exist.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import shutil
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from otel_resource_identity import (
+    AwsElasticBeanstalkDetector,
+    FlyDetector,
+    GcpAppEngineDetector,
+    PlatformDetector,
+    RailwayDetector,
+    RenderDetector,
+    VmCloudDetector,
+    predict,
+)
+
+from platforms import FIXTURES, Reply, fixture_text, load_env, make_root, serve
+
+BEANSTALK = "/var/elasticbeanstalk/xray/environment.conf"
+FLAVOR = {"Metadata-Flavor": "Google"}
+
+
+def _expected(name: str) -> dict[str, Any]:
+    return {key: value for key, value in json.loads(fixture_text(name)).items() if not key.startswith("_")}
+
+
+# -- Elastic Beanstalk: go-contrib's attribute set (the Collector moves to it)
+
+
+@pytest.mark.parametrize(
+    ("fixture", "deployment_id", "environment", "version"),
+    [
+        ("beanstalk/environment.conf-gocontrib.json", "23", "BETA", "env-version-1234"),
+        ("beanstalk/environment.conf-pycontrib.json", "42", "mock-env-name", "app-zip-label"),
+    ],
+)
+def test_beanstalk(fixture: str, deployment_id: str, environment: str, version: str, tmp_path: Path) -> None:
+    root = make_root(tmp_path, {BEANSTALK: FIXTURES / fixture})
+    attributes = dict(AwsElasticBeanstalkDetector(root=root).detect().attributes)
+    assert attributes == {
+        "cloud.provider": "aws",
+        "cloud.platform": "aws_elastic_beanstalk",
+        "deployment.id": deployment_id,  # text, whether the file holds a number or a string
+        "deployment.environment.name": environment,
+        "service.version": version,
+    }
+    # Neither the Python peer's constant service.name nor the deployment counter as service.instance.id.
+    assert "service.name" not in attributes
+    assert "service.instance.id" not in attributes
+
+
+def test_beanstalk_instances_are_their_ec2_instances(tmp_path: Path) -> None:
+    identities = []
+    for instance in ("i-0a1b2c3d4e5f67890", "i-0fedcba9876543210"):
+        root = make_root(
+            tmp_path / instance,
+            {
+                BEANSTALK: FIXTURES / "beanstalk/environment.conf-gocontrib.json",
+                "/sys/class/dmi/id/sys_vendor": "Amazon EC2\n",
+                "/sys/class/dmi/id/board_asset_tag": f"{instance}\n",
+            },
+        )
+        environ = {"AWS_EC2_METADATA_DISABLED": "true"}
+        resource = PlatformDetector(
+            environ=environ, root=root, detectors=["aws_ec2", "aws_elastic_beanstalk"], cache=False
+        ).detect()
+        assert resource.attributes["cloud.platform"] == "aws_elastic_beanstalk"
+        assert resource.attributes["host.id"] == instance
+        identities.append(predict(resource))
+    assert identities[0].id != identities[1].id
+    assert {identity.type for identity in identities} == {"host"}
+
+
+@pytest.mark.parametrize(
+    ("content", "warned"),
+    [
+        ("not json {", "not JSON"),
+        ('{"deployment_id": 1, "environment_name": 5, "version_label": "v"}', "environment_name"),
+    ],
+    ids=["not JSON", "a number where text belongs"],
+)
+def test_a_broken_beanstalk_file_is_one_warning(
+    content: str, warned: str, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    root = make_root(tmp_path, {BEANSTALK: content})
+    with caplog.at_level(logging.WARNING):
+        attributes = AwsElasticBeanstalkDetector(root=root).detect().attributes
+    assert attributes["cloud.platform"] == "aws_elastic_beanstalk"
+    [warning] = [record.getMessage() for record in caplog.records]
+    assert warned in warning
+    assert "environment.conf" in warning
+
+
+# -- App Engine: Google's detector's attribute set, with the service named
+
+
+def _gae_routes(zone: str = "projects/233510669999/zones/us-east4-b") -> dict[str, Reply]:
+    values = {
+        "project/project-id": "fakeProject",
+        "instance/region": "projects/233510669999/regions/us-east4",
+        "instance/zone": zone,
+    }
+    return {f"/computeMetadata/v1/{path}": Reply(value, headers=FLAVOR) for path, value in values.items()}
+
+
+@pytest.mark.parametrize("kind", ["standard", "flex"])
+def test_app_engine_as_googles_detector(kind: str) -> None:
+    environ = load_env(f"appengine/{kind}-pycontrib.env")
+    with serve(_gae_routes()) as server:
+        detector = GcpAppEngineDetector(environ=environ | {"GCE_METADATA_HOST": server.host}, timeout=2)
+        attributes = dict(detector.detect().attributes)
+    expected = _expected(f"appengine/{kind}-pycontrib-expected.json")
+    assert {key: attributes.get(key) for key in expected} == expected
+    assert attributes["service.name"] == "fake-service"
+    assert attributes["service.version"] == "fake-version"
+
+
+def test_app_engine_flexible_outranks_the_compute_engine_vm_it_runs_on(tmp_path: Path) -> None:
+    root = tmp_path / "root"
+    shutil.copytree(FIXTURES / "cloud" / "gce", root)
+    environ = load_env("appengine/flex-pycontrib.env")
+    with serve(_gae_routes()) as server:
+        resource = PlatformDetector(
+            environ=environ | {"GCE_METADATA_HOST": server.host},
+            root=root,
+            detectors=["gcp_compute", "gcp_app_engine"],
+            cache=False,
+            timeout=2,
+        ).detect()
+    assert resource.attributes["cloud.platform"] == "gcp_app_engine"
+    # Dash0's 2026-04 rules: cloud.provider=gcp with faas.instance is the Cloud Run family.
+    assert predict(resource).type == "gcp.cloud_run.service"
+
+
+def test_app_engine_asks_the_metadata_server_only_for_what_the_environment_lacks() -> None:
+    environ = load_env("appengine/standard-doc.env")
+    with serve(_gae_routes(zone="us16")) as server:
+        attributes = GcpAppEngineDetector(environ=environ | {"GCE_METADATA_HOST": server.host}, timeout=2).detect()
+        paths = sorted(path for path, _ in server.requests)
+    assert attributes.attributes["cloud.account.id"] == "my-project"  # GOOGLE_CLOUD_PROJECT
+    assert attributes.attributes["cloud.availability_zone"] == "us16"  # standard's bare zone, as Google's detector
+    assert paths == ["/computeMetadata/v1/instance/region", "/computeMetadata/v1/instance/zone"]
+
+
+# -- Fly.io, Render, Railway: rows of one table
+
+
+@pytest.mark.parametrize(
+    ("fixture", "detector", "expected", "instance_variable"),
+    [
+        (
+            "paas/fly-io.env",
+            FlyDetector,
+            {
+                "cloud.provider": "fly_io",
+                "service.name": "my-app-name",
+                "host.id": "3d8d9e1f0a1b28",
+                "cloud.region": "ams",
+            },
+            "FLY_MACHINE_ID",
+        ),
+        (
+            "paas/render.env",
+            RenderDetector,
+            {
+                "cloud.provider": "render",
+                "service.name": "web",
+                "service.instance.id": "srv-abc123-5d8f7b9c4-xk2lq",
+                "cloud.resource_id": "srv-abc123",
+                "vcs.ref.head.name": "main",
+            },
+            "RENDER_INSTANCE_ID",
+        ),
+        (
+            "paas/railway.env",
+            RailwayDetector,
+            {
+                "cloud.provider": "railway",
+                "service.name": "api",
+                "service.namespace": "acme",
+                "service.instance.id": "6b5f0c1e-0000-4000-8000-000000000006",
+                "cloud.region": "us-west2",
+                "deployment.environment.name": "production",
+            },
+            "RAILWAY_REPLICA_ID",
+        ),
+    ],
+    ids=["fly", "render", "railway"],
+)
+def test_paas_hosts(
+    fixture: str, detector: Any, expected: dict[str, str], instance_variable: str, tmp_path: Path
+) -> None:
+    environ = load_env(fixture)
+    attributes = dict(detector(environ=environ, root=tmp_path).detect().attributes)
+    assert {key: attributes.get(key) for key in expected} == expected
+    # One id per instance: another instance of the same app is another resource.
+    other = dict(
+        detector(environ=environ | {instance_variable: "another-instance-1"}, root=tmp_path).detect().attributes
+    )
+    assert predict(attributes).id != predict(other).id
+    assert "DATABASE_URL" not in json.dumps(attributes)
+
+
+def test_every_process_of_an_instance_reports_its_pid(tmp_path: Path) -> None:
+    import os
+
+    resource = PlatformDetector(environ=load_env("paas/render.env"), root=tmp_path, detectors=["render"], cache=False)
+    assert resource.detect().attributes["process.pid"] == os.getpid()
+
+
+# -- VM clouds: classified from the DMI, silent and free elsewhere
+
+
+@pytest.mark.parametrize(
+    ("folder", "provider", "platform"),
+    [
+        ("digitalocean", "digitalocean", None),
+        ("hetzner", "hetzner", "hetzner.cloud_server"),
+        ("vultr", "vultr", "vultr.cloud_compute"),
+        ("scaleway", "scaleway_cloud", "scaleway_cloud_compute"),
+        ("upcloud", "upcloud", None),
+        ("akamai", "akamai_cloud", "akamai_cloud.compute"),
+        ("akamai-linode", "akamai_cloud", "akamai_cloud.compute"),
+        ("oracle", "oracle_cloud", "oracle_cloud_compute"),
+        ("alibaba", "alibaba_cloud", "alibaba_cloud_ecs"),
+        ("openstack-nova", "openstack", None),
+        ("openstack-compute", "openstack", None),
+    ],
+)
+def test_vm_clouds_from_the_dmi(folder: str, provider: str, platform: str | None, tmp_path: Path) -> None:
+    root = tmp_path / folder
+    shutil.copytree(FIXTURES / "vm-clouds" / folder, root)
+    environ = {"RESOURCE_IDENTITY_DIGITALOCEAN_METADATA_ENDPOINT": "http://127.0.0.1:9"}
+    attributes = dict(VmCloudDetector(environ=environ, root=root, timeout=0.5).detect().attributes)
+    assert attributes.get("cloud.provider") == provider
+    assert attributes.get("cloud.platform") == platform
+
+
+def test_digitalocean_metadata_as_the_collector_reports_it(tmp_path: Path) -> None:
+    """The Collector's digitalocean_test.go document and the attributes it expects."""
+    root = tmp_path / "do"
+    shutil.copytree(FIXTURES / "vm-clouds" / "digitalocean", root)
+    document = {"droplet_id": 2756294, "hostname": "sample-droplet", "region": "nyc3", "public_keys": []}
+    with serve({"/metadata/v1.json": Reply(document)}) as server:
+        environ = {"RESOURCE_IDENTITY_DIGITALOCEAN_METADATA_ENDPOINT": server.base}
+        attributes = dict(VmCloudDetector(environ=environ, root=root, timeout=2).detect().attributes)
+    assert attributes == {
+        "cloud.provider": "digitalocean",
+        "host.id": "2756294",
+        "host.name": "sample-droplet",
+        "cloud.region": "nyc3",
+    }
+
+
+@pytest.mark.parametrize("folder", ["qemu-kvm", "hyperv-not-azure"])
+def test_off_every_vm_cloud_it_is_silent_and_asks_nothing(
+    folder: str, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    root = tmp_path / folder
+    shutil.copytree(FIXTURES / "cloud" / folder, root)
+    with caplog.at_level(logging.DEBUG):
+        assert VmCloudDetector(root=root).detect().attributes == {}
+    assert caplog.records == []
