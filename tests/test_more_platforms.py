@@ -223,6 +223,9 @@ def test_every_process_of_an_instance_reports_its_pid(tmp_path: Path) -> None:
 # -- VM clouds: classified from the DMI, silent and free elsewhere
 
 
+_ASKED = ("digitalocean", "hetzner", "vultr")
+
+
 @pytest.mark.parametrize(
     ("folder", "provider", "platform"),
     [
@@ -242,7 +245,8 @@ def test_every_process_of_an_instance_reports_its_pid(tmp_path: Path) -> None:
 def test_vm_clouds_from_the_dmi(folder: str, provider: str, platform: str | None, tmp_path: Path) -> None:
     root = tmp_path / folder
     shutil.copytree(FIXTURES / "vm-clouds" / folder, root)
-    environ = {"RESOURCE_IDENTITY_DIGITALOCEAN_METADATA_ENDPOINT": "http://127.0.0.1:9"}
+    # Every metadata service the rows ask points at a closed loopback port: DMI alone decides.
+    environ = {f"RESOURCE_IDENTITY_{cloud.upper()}_METADATA_ENDPOINT": "http://127.0.0.1:9" for cloud in _ASKED}
     attributes = dict(VmCloudDetector(environ=environ, root=root, timeout=0.5).detect().attributes)
     assert attributes.get("cloud.provider") == provider
     assert attributes.get("cloud.platform") == platform
@@ -262,6 +266,102 @@ def test_digitalocean_metadata_as_the_collector_reports_it(tmp_path: Path) -> No
         "host.name": "sample-droplet",
         "cloud.region": "nyc3",
     }
+
+
+def _asking(folder: str, base: str, tmp_path: Path) -> dict[str, object]:
+    """What the detector reports on ``folder``'s DMI with its metadata service at ``base``."""
+    root = tmp_path / folder
+    shutil.copytree(FIXTURES / "vm-clouds" / folder, root)
+    environ = {f"RESOURCE_IDENTITY_{folder.upper()}_METADATA_ENDPOINT": base}
+    return dict(VmCloudDetector(environ=environ, root=root, timeout=2).detect().attributes)
+
+
+def test_hetzner_metadata_as_go_contribs_detector_reports_it(tmp_path: Path) -> None:
+    """go-contrib's hetzner_test.go TestDetect_OK: one text path per attribute."""
+    routes = {
+        "/hostname": Reply("srv-123"),
+        "/instance-id": Reply("987654321"),
+        "/region": Reply("nbg1"),
+        "/availability-zone": Reply("nbg1-dc3"),
+    }
+    with serve(routes) as server:
+        attributes = _asking("hetzner", server.base, tmp_path)
+    assert attributes == {
+        "cloud.provider": "hetzner",
+        "cloud.platform": "hetzner.cloud_server",
+        "host.id": "987654321",
+        "host.name": "srv-123",
+        "cloud.region": "nbg1",
+        "cloud.availability_zone": "nbg1-dc3",
+    }
+
+
+def test_a_hetzner_path_that_fails_is_left_out_with_one_warning(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """go-contrib's TestDetect_PartialFailure: what answered is kept, the rest is absent."""
+    routes = {
+        "/hostname": Reply("srv-456"),
+        "/instance-id": Reply("unavailable", status=500),
+        "/region": Reply("unavailable", status=500),
+        "/availability-zone": Reply("unavailable", status=500),
+    }
+    with serve(routes) as server, caplog.at_level(logging.DEBUG):
+        attributes = _asking("hetzner", server.base, tmp_path)
+    assert attributes == {"cloud.provider": "hetzner", "cloud.platform": "hetzner.cloud_server", "host.name": "srv-456"}
+    warnings = [record.getMessage() for record in caplog.records if record.levelno >= logging.WARNING]
+    assert len(warnings) == 1
+    assert "Hetzner Cloud" in warnings[0]
+    assert "500" in warnings[0]
+
+
+@pytest.mark.parametrize(
+    ("document", "host_id", "host_name", "region"),
+    [
+        # go-contrib's vultr_test.go TestDetect_OK: the v2 UUID wins over the legacy id.
+        (
+            {
+                "hostname": "srv-abc",
+                "instanceid": "legacy-id",
+                "instance-v2-id": "550e8400-e29b-41d4-a716-446655440000",
+                "region": {"regioncode": "ewr"},
+            },
+            "550e8400-e29b-41d4-a716-446655440000",
+            "srv-abc",
+            "ewr",
+        ),
+        # TestDetect_OK_LegacyInstanceID: no v2 id, the legacy one; region codes are reported in lower case.
+        (
+            {"hostname": "srv-legacy", "instanceid": "legacy-only-id", "region": {"regioncode": "SJC"}},
+            "legacy-only-id",
+            "srv-legacy",
+            "sjc",
+        ),
+    ],
+)
+def test_vultr_metadata_as_go_contribs_detector_reports_it(
+    document: dict[str, object], host_id: str, host_name: str, region: str, tmp_path: Path
+) -> None:
+    with serve({"/v1.json": Reply(document)}) as server:
+        attributes = _asking("vultr", server.base, tmp_path)
+    assert attributes == {
+        "cloud.provider": "vultr",
+        "cloud.platform": "vultr.cloud_compute",
+        "host.id": host_id,
+        "host.name": host_name,
+        "cloud.region": region,
+    }
+
+
+def test_a_vultr_document_of_the_wrong_shape_keeps_the_cloud_and_names_the_field(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    document = {"hostname": ["not", "text"], "instance-v2-id": 5, "region": "ewr"}
+    with serve({"/v1.json": Reply(document)}) as server, caplog.at_level(logging.WARNING):
+        attributes = _asking("vultr", server.base, tmp_path)
+    assert attributes == {"cloud.provider": "vultr", "cloud.platform": "vultr.cloud_compute"}
+    assert caplog.records, "a wrong-typed field is reported"
+    assert any("hostname" in record.getMessage() for record in caplog.records)
 
 
 @pytest.mark.parametrize("folder", ["qemu-kvm", "hyperv-not-azure"])
