@@ -25,6 +25,7 @@ from otel_resource_identity import (
     VmCloudDetector,
     predict,
 )
+from otel_resource_identity.detectors.vm_clouds import VM_CLOUDS
 
 from platforms import FIXTURES, Reply, fixture_text, load_env, make_root, serve
 
@@ -223,7 +224,8 @@ def test_every_process_of_an_instance_reports_its_pid(tmp_path: Path) -> None:
 # -- VM clouds: classified from the DMI, silent and free elsewhere
 
 
-_ASKED = ("digitalocean", "hetzner", "vultr")
+# Every metadata service a row asks, pointed at a closed loopback port where the DMI alone is under test.
+_CLOSED = {row.metadata.variable: "http://127.0.0.1:9" for row in VM_CLOUDS.values() if row.metadata is not None}
 
 
 @pytest.mark.parametrize(
@@ -245,9 +247,7 @@ _ASKED = ("digitalocean", "hetzner", "vultr")
 def test_vm_clouds_from_the_dmi(folder: str, provider: str, platform: str | None, tmp_path: Path) -> None:
     root = tmp_path / folder
     shutil.copytree(FIXTURES / "vm-clouds" / folder, root)
-    # Every metadata service the rows ask points at a closed loopback port: DMI alone decides.
-    environ = {f"RESOURCE_IDENTITY_{cloud.upper()}_METADATA_ENDPOINT": "http://127.0.0.1:9" for cloud in _ASKED}
-    attributes = dict(VmCloudDetector(environ=environ, root=root, timeout=0.5).detect().attributes)
+    attributes = dict(VmCloudDetector(environ=_CLOSED, root=root, timeout=0.5).detect().attributes)
     assert attributes.get("cloud.provider") == provider
     assert attributes.get("cloud.platform") == platform
 
@@ -362,6 +362,191 @@ def test_a_vultr_document_of_the_wrong_shape_keeps_the_cloud_and_names_the_field
     assert attributes == {"cloud.provider": "vultr", "cloud.platform": "vultr.cloud_compute"}
     assert caplog.records, "a wrong-typed field is reported"
     assert any("hostname" in record.getMessage() for record in caplog.records)
+
+
+def test_scaleway_metadata_as_the_collector_reports_it(tmp_path: Path) -> None:
+    """The Collector's scaleway_test.go sample and the attributes it expects (region from the zone)."""
+    document = json.loads((FIXTURES / "vm-clouds" / "metadata" / "scaleway-conf.json").read_text())
+    with serve({"/conf?format=json": Reply(document)}) as server:
+        attributes = _asking("scaleway", server.base, tmp_path)
+    assert attributes == {
+        "cloud.provider": "scaleway_cloud",
+        "cloud.platform": "scaleway_cloud_compute",
+        "cloud.account.id": "10542306-0c75-4265-9c2c-1fbfe4ea0bf0",
+        "cloud.availability_zone": "nl-ams-1",
+        "cloud.region": "nl-ams",
+        "host.id": "daa2ea5a-0ee6-4cdc-9f1a-e0d1cb4e6d86",
+        "host.image.id": "01fe25a9-2e95-41e2-9f3f-f7d3a00604be",
+        "host.image.name": "Ubuntu 24.04 Noble Numbat",
+        "host.name": "scw-interesting-bassi",
+        "host.type": "STARDUST1-S",
+    }
+
+
+def test_upcloud_metadata_as_the_collector_reports_it(tmp_path: Path) -> None:
+    document = {
+        "cloud_name": "upcloud",
+        "hostname": "ubuntu-1cpu-1gb-es-mad1",
+        "instance_id": "00133099-f1fd-4ed2-b1c7-d027eb43a8f5",
+        "region": "es-mad1",
+    }
+    with serve({"/metadata/v1.json": Reply(document)}) as server:
+        attributes = _asking("upcloud", server.base, tmp_path)
+    assert attributes == {
+        "cloud.provider": "upcloud",
+        "cloud.region": "es-mad1",
+        "host.id": "00133099-f1fd-4ed2-b1c7-d027eb43a8f5",
+        "host.name": "ubuntu-1cpu-1gb-es-mad1",
+    }
+
+
+_ORACLE = {
+    "id": "ocid1.instance.oc1..aaaaaaa",
+    "displayName": "my-instance",
+    "shape": "VM.Standard.E4.Flex",
+    "canonicalRegionName": "us-ashburn-1",
+    "availabilityDomain": "AD-1",
+}
+
+
+@pytest.mark.parametrize(
+    ("metadata", "platform", "cluster"),
+    [
+        # The Collector's oraclecloud_test.go TestDetect: a node of an OKE cluster.
+        ({"oke-cluster-display-name": "my-oke-cluster"}, "oracle_cloud_oke", "my-oke-cluster"),
+        # A plain instance: compute, where the Collector says OKE regardless (docs/detectors.md).
+        ({}, "oracle_cloud_compute", None),
+    ],
+)
+def test_oracle_metadata_as_the_collector_reports_it(
+    metadata: dict[str, str], platform: str, cluster: str | None, tmp_path: Path
+) -> None:
+    with serve({"/opc/v2/instance/": Reply(_ORACLE | {"metadata": metadata})}) as server:
+        attributes = _asking("oracle", server.base, tmp_path)
+        (_, headers), *_ = server.requests
+    expected: dict[str, object] = {
+        "cloud.provider": "oracle_cloud",
+        "cloud.platform": platform,
+        "cloud.region": "us-ashburn-1",
+        "cloud.resource_id": "ocid1.instance.oc1..aaaaaaa",
+        "cloud.availability_zone": "AD-1",
+        "host.id": "ocid1.instance.oc1..aaaaaaa",
+        "host.name": "my-instance",
+        "host.type": "VM.Standard.E4.Flex",
+    }
+    if cluster:
+        expected["k8s.cluster.name"] = cluster
+    assert attributes == expected
+    assert {name.lower(): value for name, value in headers.items()}["authorization"] == "Bearer Oracle"
+
+
+def test_akamai_metadata_with_its_session_token_as_the_collector_reports_it(tmp_path: Path) -> None:
+    """The Collector's akamai_test.go instance, served as the Metadata API serves it (token first)."""
+    instance = {
+        "id": 4242,
+        "label": "linode-4242",
+        "region": "us-southeast",
+        "type": "g6-standard-4",
+        "host_uuid": "3a3ddd59d9a78bb8de041391075df44de62bfec8",
+        "tags": [],
+        "specs": {"vcpus": 4, "memory": 8192, "gpus": 0, "transfer": 5000, "disk": 163840},
+        "backups": {"enabled": False, "status": None},
+        "image": {"id": "linode/ubuntu24.04", "label": "Ubuntu 24.04 LTS"},
+        "account_euuid": "acc-eeee-uuuu-iiiii-dddd",
+    }
+    token = "e80eb80986f17fcd3df8fcb6ea944774cae47b26ed6d68df63a15b294b7a6e3f"
+    with serve({"PUT /v1/token": Reply(token), "/v1/instance": Reply(instance)}) as server:
+        attributes = _asking("akamai", server.base, tmp_path)
+        sent = {path: {name.lower(): value for name, value in headers.items()} for path, headers in server.requests}
+    assert attributes == {
+        "cloud.provider": "akamai_cloud",
+        "cloud.platform": "akamai_cloud.compute",
+        "cloud.region": "us-southeast",
+        "cloud.account.id": "acc-eeee-uuuu-iiiii-dddd",
+        "host.id": "4242",
+        "host.name": "linode-4242",
+        "host.type": "g6-standard-4",
+        "host.image.id": "linode/ubuntu24.04",
+        "host.image.name": "Ubuntu 24.04 LTS",
+    }
+    assert "metadata-token-expiry-seconds" in sent["PUT /v1/token"]
+    assert sent["/v1/instance"]["metadata-token"] == token
+
+
+_ALIBABA = {
+    "hostname": "ecs-instance-01",
+    "image-id": "m-abcdef123456",
+    "instance-id": "i-abcdef123456",
+    "instance/instance-type": "ecs.g6.large",
+    "owner-account-id": "1234567890123456",
+    "region-id": "cn-hangzhou",
+    "zone-id": "cn-hangzhou-a",
+}
+
+
+def test_alibaba_metadata_with_its_session_token_as_the_collector_reports_it(tmp_path: Path) -> None:
+    """The Collector's alibabacloud ecs_test.go values, one text path each, after the token."""
+    routes = {f"/latest/meta-data/{path}": Reply(value) for path, value in _ALIBABA.items()}
+    routes["PUT /latest/api/token"] = Reply("AQAAAKnTx0nIc2xkX1Y5Zg==")
+    with serve(routes) as server:
+        attributes = _asking("alibaba", server.base, tmp_path)
+        asked = [{name.lower(): value for name, value in headers.items()} for _, headers in server.requests[1:]]
+    assert attributes == {
+        "cloud.provider": "alibaba_cloud",
+        "cloud.platform": "alibaba_cloud_ecs",
+        "cloud.account.id": "1234567890123456",
+        "cloud.region": "cn-hangzhou",
+        "cloud.availability_zone": "cn-hangzhou-a",
+        "host.id": "i-abcdef123456",
+        "host.name": "ecs-instance-01",
+        "host.image.id": "m-abcdef123456",
+        "host.type": "ecs.g6.large",
+    }
+    assert asked
+    assert all(headers["x-aliyun-ecs-metadata-token"] == "AQAAAKnTx0nIc2xkX1Y5Zg==" for headers in asked)
+
+
+@pytest.mark.parametrize("cloud", ["akamai", "alibaba"])
+def test_a_token_that_is_not_one_is_never_sent_back(
+    cloud: str, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A garbage token reply ends the exchange: the DMI's facts stay, one warning, no header injected."""
+    path = {"akamai": "PUT /v1/token", "alibaba": "PUT /latest/api/token"}[cloud]
+    with serve({path: Reply("line one\r\nX-Injected: yes")}) as server, caplog.at_level(logging.WARNING):
+        attributes = _asking(cloud, server.base, tmp_path)
+        asked = [request for request, _ in server.requests]
+    assert asked == [path]
+    assert set(attributes) == {"cloud.provider", "cloud.platform"}
+    assert len([record for record in caplog.records if record.levelno >= logging.WARNING]) == 1
+
+
+@pytest.mark.parametrize("cloud", sorted(key for key, row in VM_CLOUDS.items() if row.metadata is not None))
+def test_a_metadata_service_that_answers_500_keeps_the_dmi_facts_with_one_warning(
+    cloud: str, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    folder = cloud
+    with serve({}) as server, caplog.at_level(logging.DEBUG):
+        server.routes.update({path: Reply("unavailable", 500) for path in _EVERY_PATH})
+        attributes = _asking(folder, server.base, tmp_path)
+    assert set(attributes) <= {"cloud.provider", "cloud.platform"}
+    assert attributes["cloud.provider"] == VM_CLOUDS[cloud].provider
+    warnings = [record.getMessage() for record in caplog.records if record.levelno >= logging.WARNING]
+    assert len(warnings) == 1, warnings
+    assert VM_CLOUDS[cloud].title in warnings[0]
+
+
+_EVERY_PATH = (
+    "/metadata/v1.json",
+    "/instance-id",
+    "/hostname",
+    "/region",
+    "/availability-zone",
+    "/v1.json",
+    "/conf?format=json",
+    "PUT /v1/token",
+    "/opc/v2/instance/",
+    "PUT /latest/api/token",
+)
 
 
 @pytest.mark.parametrize("folder", ["qemu-kvm", "hyperv-not-azure"])

@@ -35,6 +35,7 @@ DIRECT_SOURCES: Final = {
     "DEPLOYMENT_ID": "opentelemetry.semconv._incubating.attributes.deployment_attributes",
     "HOST_ID": "opentelemetry.semconv._incubating.attributes.host_attributes",
     "HOST_IMAGE_ID": "opentelemetry.semconv._incubating.attributes.host_attributes",
+    "HOST_IMAGE_NAME": "opentelemetry.semconv._incubating.attributes.host_attributes",
     "HOST_NAME": "opentelemetry.semconv._incubating.attributes.host_attributes",
     "HOST_TYPE": "opentelemetry.semconv._incubating.attributes.host_attributes",
     "K8S_CLUSTER_NAME": "opentelemetry.semconv._incubating.attributes.k8s_attributes",
@@ -60,6 +61,7 @@ DEPLOYMENT_ENVIRONMENT_NAME: Final = "deployment.environment.name"
 DEPLOYMENT_ID: Final = "deployment.id"
 HOST_ID: Final = "host.id"
 HOST_IMAGE_ID: Final = "host.image.id"
+HOST_IMAGE_NAME: Final = "host.image.name"
 HOST_NAME: Final = "host.name"
 HOST_TYPE: Final = "host.type"
 K8S_CLUSTER_NAME: Final = "k8s.cluster.name"

@@ -37,7 +37,7 @@ from .._names import (
     CloudProviderValues,
 )
 from ..inputs.deadline import Deadline
-from ..inputs.http import Response, get, get_json, get_text
+from ..inputs.http import Response, get_json, get_text, get_token
 from ..inputs.reply import Fields
 from ..inputs.urls import parse_endpoint
 
@@ -52,7 +52,6 @@ HOSTNAME_PATH = "/latest/meta-data/hostname"
 EKS_CLUSTER_TAG_PATH = "/latest/meta-data/tags/instance/aws:eks:cluster-name"
 _CLUSTER_NAME = re.compile(r"[0-9A-Za-z][A-Za-z0-9\-_]{0,99}")
 _INSTANCE_ID = re.compile(r"i-[0-9a-f]{8,32}")
-_TOKEN = re.compile(r"[\x21-\x7e]{1,4096}")
 _TTL = {"X-aws-ec2-metadata-token-ttl-seconds": "60"}
 
 # Identity document field -> attribute, as the Collector's ec2 detector maps them.
@@ -105,7 +104,7 @@ class AwsEc2Detector(NetworkDetector):
         return f"{endpoint.safe}{endpoint.path.rstrip('/')}"
 
     def _metadata(self, base: str, deadline: Deadline) -> dict[str, object]:
-        token = get(base + TOKEN_PATH, deadline=deadline, parse=_token, accept="text/plain", method="PUT", headers=_TTL)
+        token = get_token(base + TOKEN_PATH, deadline=deadline, headers=_TTL)
         if token.status == 0:
             return self._unreachable(base, token)
         if not token.ok and not token.http_error:
@@ -149,10 +148,3 @@ class AwsEc2Detector(NetworkDetector):
         # Normal in a pod or a bridge-networked container (IMDS hop limit 1): not worth a warning.
         _logger.debug("AWS EC2: the instance metadata service at %s is out of reach (%s)", base, response.problem)
         return {}
-
-
-def _token(body: bytes) -> str:
-    text = body.decode("ascii").strip()
-    if not _TOKEN.fullmatch(text):
-        raise ValueError("not a token")
-    return text

@@ -322,6 +322,23 @@ def _text(body: bytes) -> str:
     return body.decode("utf-8").strip()
 
 
+# A metadata session token goes back in a request header: one line of visible ASCII, bounded.
+_TOKEN = re.compile(r"[\x21-\x7e]{1,4096}")
+
+
+def get_token(url: str, *, deadline: Deadline, headers: Mapping[str, str]) -> Response:
+    """PUT ``url`` for a metadata session token (EC2, Alibaba, Akamai): refused unless it is one
+    line of visible ASCII, so a garbage reply can never become a header of the next request."""
+    return get(url, deadline=deadline, parse=_token, accept="text/plain", method="PUT", headers=dict(headers))
+
+
+def _token(body: bytes) -> str:
+    text = body.decode("ascii").strip()
+    if not _TOKEN.fullmatch(text):
+        raise ValueError("not a token")
+    return text
+
+
 def get(
     url: str,
     *,
