@@ -558,3 +558,24 @@ def test_off_every_vm_cloud_it_is_silent_and_asks_nothing(
     with caplog.at_level(logging.DEBUG):
         assert VmCloudDetector(root=root).detect().attributes == {}
     assert caplog.records == []
+
+
+def _hetzner_server(instance_id: str) -> dict[str, Reply]:
+    return {
+        "/instance-id": Reply(instance_id),
+        "/hostname": Reply(f"srv-{instance_id}"),
+        "/region": Reply("nbg1"),
+        "/availability-zone": Reply("nbg1-dc3"),
+    }
+
+
+def test_one_predicted_id_per_vm(tmp_path: Path) -> None:
+    """Two processes on one server share its id; another server has its own. Dash0's host rule decides."""
+    seen = []
+    for number, instance in enumerate(("987654321", "987654321", "123456789")):
+        with serve(_hetzner_server(instance)) as server:
+            seen.append(predict(_asking("hetzner", server.base, tmp_path / str(number))))
+    assert seen[0] == seen[1]
+    assert seen[0].id != seen[2].id
+    assert {identity.type for identity in seen} == {"host"}
+    assert seen[2].name == "123456789"  # Dash0 names a host by host.id first
