@@ -579,3 +579,18 @@ def test_one_predicted_id_per_vm(tmp_path: Path) -> None:
     assert seen[0].id != seen[2].id
     assert {identity.type for identity in seen} == {"host"}
     assert seen[2].name == "123456789"  # Dash0 names a host by host.id first
+
+
+def test_a_metadata_endpoint_that_is_not_a_url_is_one_warning_naming_the_variable(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    root = tmp_path / "upcloud"
+    shutil.copytree(FIXTURES / "vm-clouds" / "upcloud", root)
+    environ = {"RESOURCE_IDENTITY_UPCLOUD_METADATA_ENDPOINT": "ftp://user:hunter2@metadata.internal/"}
+    with caplog.at_level(logging.DEBUG):
+        attributes = dict(VmCloudDetector(environ=environ, root=root, timeout=1).detect().attributes)
+    assert attributes == {"cloud.provider": "upcloud"}
+    warnings = [record.getMessage() for record in caplog.records if record.levelno >= logging.WARNING]
+    assert len(warnings) == 1
+    assert "RESOURCE_IDENTITY_UPCLOUD_METADATA_ENDPOINT" in warnings[0]
+    assert "hunter2" not in caplog.text
