@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import ipaddress
 import os
+import shutil
 import subprocess
 import sys
 from collections.abc import Iterator, Mapping
@@ -100,6 +101,28 @@ def clean_environment(**variables: str) -> dict[str, str]:
     env.update(_NO_CLOUD_METADATA)
     env.update(variables)
     return env
+
+
+def run_instrumented(script: Path, env: Mapping[str, str]) -> subprocess.CompletedProcess[str]:
+    """Run ``script`` under this environment's ``opentelemetry-instrument``; fail loudly if it fails."""
+    instrument = shutil.which("opentelemetry-instrument", path=str(Path(sys.executable).parent))
+    assert instrument is not None
+    done = subprocess.run(
+        [instrument, sys.executable, str(script)],
+        env=dict(env),
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    return done
+
+
+def run_cli(*arguments: str, env: Mapping[str, str]) -> subprocess.CompletedProcess[str]:
+    """``otel-resource <arguments>`` in a fresh interpreter, as a person runs it; the caller checks the exit."""
+    command = [sys.executable, "-m", "otel_resource_identity", *arguments]
+    return subprocess.run(command, env=dict(env), capture_output=True, text=True, timeout=60, check=False)
 
 
 def run_python(code: str, env: Mapping[str, str]) -> subprocess.CompletedProcess[str]:

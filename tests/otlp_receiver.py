@@ -39,6 +39,18 @@ class Received:
     logs: list[ExportLogsServiceRequest] = field(default_factory=list)
     metrics: list[ExportMetricsServiceRequest] = field(default_factory=list)
 
+    def exporting_here(self, delay_ms: str = "50") -> dict[str, str]:
+        """The SDK's settings that send traces and logs here over OTLP/HTTP, batched every ``delay_ms``."""
+        return {
+            "OTEL_EXPORTER_OTLP_ENDPOINT": self.endpoint,
+            "OTEL_EXPORTER_OTLP_PROTOCOL": "http/protobuf",
+            "OTEL_TRACES_EXPORTER": "otlp",
+            "OTEL_LOGS_EXPORTER": "otlp",
+            "OTEL_METRICS_EXPORTER": "none",
+            "OTEL_BSP_SCHEDULE_DELAY": delay_ms,
+            "OTEL_BLRP_SCHEDULE_DELAY": delay_ms,
+        }
+
     def spans(self) -> list[tuple[dict[str, object], dict[str, object]]]:
         """(resource attributes, span attributes) of every span received."""
         return [

@@ -2,42 +2,25 @@
 
 from __future__ import annotations
 
-import shutil
 import subprocess
-import sys
-from pathlib import Path
 
 import pytest
 
 from otel_resource_identity import predict
 
-from conftest import ROOT, clean_environment
+from conftest import ROOT, clean_environment, run_instrumented
 from otlp_receiver import Received, otlp_receiver
 
 APP = ROOT / "examples" / "auto_instrumented_app.py"
 
 
 def _instrumented(receiver: Received, **variables: str) -> subprocess.CompletedProcess[str]:
-    instrument = shutil.which("opentelemetry-instrument", path=str(Path(sys.executable).parent))
-    assert instrument is not None
-    env = clean_environment(
-        OTEL_EXPORTER_OTLP_ENDPOINT=receiver.endpoint,
-        OTEL_EXPORTER_OTLP_PROTOCOL="http/protobuf",
-        OTEL_TRACES_EXPORTER="otlp",
-        OTEL_LOGS_EXPORTER="otlp",
-        OTEL_METRICS_EXPORTER="none",
-        OTEL_BSP_SCHEDULE_DELAY="50",
-        OTEL_BLRP_SCHEDULE_DELAY="50",
-        OTEL_SERVICE_NAME="checkout",
-        OTEL_RESOURCE_ATTRIBUTES="service.instance.id=instance-1,deployment.environment.name=test",
-        OTEL_EXPERIMENTAL_RESOURCE_DETECTORS="resource_identity",
-        **variables,
-    )
-    done = subprocess.run(
-        [instrument, sys.executable, str(APP)], env=env, capture_output=True, text=True, timeout=120, check=False
-    )
-    assert done.returncode == 0, done.stderr
-    return done
+    settings = receiver.exporting_here() | {
+        "OTEL_SERVICE_NAME": "checkout",
+        "OTEL_RESOURCE_ATTRIBUTES": "service.instance.id=instance-1,deployment.environment.name=test",
+        "OTEL_EXPERIMENTAL_RESOURCE_DETECTORS": "resource_identity",
+    }
+    return run_instrumented(APP, clean_environment(**(settings | variables)))
 
 
 @pytest.mark.subprocess

@@ -20,8 +20,6 @@ import itertools
 import json
 import re
 import ssl
-import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -31,7 +29,7 @@ from opentelemetry.sdk.resources import OTELResourceDetector, get_aggregated_res
 
 from otel_resource_identity import PlatformDetector, predict
 
-from conftest import clean_environment
+from conftest import clean_environment, run_cli
 from platforms import FIXTURES, SECRET, Reply, fixture_text, load_env, make_root, serve
 
 SA = "/var/run/secrets/kubernetes.io/serviceaccount"
@@ -123,14 +121,7 @@ def test_every_pair_coalesces_with_no_or_on_what_a_person_reads(
             path = tmp_path / f"{first}-{second}-{index}.json".replace(" ", "_")
             path.write_text(json.dumps(attributes), encoding="utf-8")
             paths.append(str(path))
-        done = subprocess.run(
-            [sys.executable, "-m", "otel_resource_identity", "compare", *paths],
-            env=clean_environment(),
-            capture_output=True,
-            text=True,
-            timeout=60,
-            check=False,
-        )
+        done = run_cli("compare", *paths, env=clean_environment())
         assert done.returncode == 0, (first, second, done.stdout)
         assert "coalesce" in done.stdout
         assert not _PERSON_READS.search(done.stdout), (first, second, done.stdout)
@@ -146,13 +137,6 @@ def test_without_the_convention_the_sdk_and_the_log_agent_disagree(
     path_a, path_b = tmp_path / "a.json", tmp_path / "b.json"
     path_a.write_text(json.dumps(plain_sdk), encoding="utf-8")
     path_b.write_text(json.dumps(four_sources["filelog + k8sattributes"]), encoding="utf-8")
-    done = subprocess.run(
-        [sys.executable, "-m", "otel_resource_identity", "compare", str(path_a), str(path_b)],
-        env=clean_environment(),
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
+    done = run_cli("compare", str(path_a), str(path_b), env=clean_environment())
     assert done.returncode == 0  # one pod by k8s.pod.uid ...
     assert 'service.name: "unknown_service:python3" OR "checkout"' in done.stdout  # ... with two names

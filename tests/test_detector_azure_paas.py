@@ -11,8 +11,6 @@ from __future__ import annotations
 import json
 import logging
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -29,7 +27,7 @@ from otel_resource_identity import (
     predict,
 )
 
-from conftest import clean_environment
+from conftest import clean_environment, run_cli
 from platforms import FIXTURES, Reply, fixture_text, load_env, make_root, serve
 
 AZURE = FIXTURES / "azure"
@@ -261,14 +259,7 @@ def test_each_instance_and_each_process_is_its_own_resource(fixture: str, detect
 )
 def test_detect_shows_the_platform(fixture: str, row: str) -> None:
     env = clean_environment(**load_env(f"azure/{fixture}"))
-    done = subprocess.run(
-        [sys.executable, "-m", "otel_resource_identity", "detect"],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
+    done = run_cli("detect", env=env)
     assert done.returncode == 0, done.stderr
     line = next(line for line in done.stdout.splitlines() if line.strip().startswith(row))
     assert "attribute" in line

@@ -12,8 +12,6 @@ import json
 import logging
 import os
 import ssl
-import subprocess
-import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -35,7 +33,7 @@ from otel_resource_identity.detectors.kubernetes.service import (
     workloads_from_labels,
 )
 
-from conftest import clean_environment
+from conftest import clean_environment, run_cli
 from platforms import FIXTURES, SECRET, Reply, fixture_text, make_root, serve
 
 SA = "/var/run/secrets/kubernetes.io/serviceaccount"
@@ -508,28 +506,15 @@ def test_detect_says_where_each_service_value_came_from(tmp_path: Path) -> None:
         RESOURCE_IDENTITY_DETECTORS="k8s",
         OTEL_RESOURCE_ATTRIBUTES="service.version=7",
     )
-    done = subprocess.run(
-        [sys.executable, "-m", "otel_resource_identity", "detect"],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
+    done = run_cli("detect", env=env)
     assert done.returncode == 0, done.stderr
     sources = done.stdout.split("Where they came from\n", 1)[1].split("\n\n", 1)[0]
     lines = {line.split()[0]: line.split(None, 1)[1] for line in sources.splitlines()}
     assert lines["service.name"] == "k8s: annotation resource.opentelemetry.io/service.name"
     assert lines["service.instance.id"] == "k8s: <k8s.namespace.name>.<k8s.pod.name>.<k8s.container.name>"
     assert lines["service.version"] == "user setting OTEL_RESOURCE_ATTRIBUTES"
-    document = subprocess.run(
-        [sys.executable, "-m", "otel_resource_identity", "detect", "--json"],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=True,
-    )
+    document = run_cli("detect", "--json", env=env)
+    assert document.returncode == 0, document.stderr
     assert json.loads(document.stdout)["sources"]["service.namespace"] == (
         "k8s: annotation resource.opentelemetry.io/service.namespace"
     )

@@ -150,14 +150,7 @@ def test_three_workers_share_the_instance_id_and_keep_their_pids(tmp_path: Path,
             K8S_CONTAINER_NAME="api",
             K8S_NODE_NAME="ip-10-0-12-34.eu-west-1.compute.internal",
             OTEL_EXPERIMENTAL_RESOURCE_DETECTORS="resource_identity",
-            OTEL_EXPORTER_OTLP_ENDPOINT=receiver.endpoint,
-            OTEL_EXPORTER_OTLP_PROTOCOL="http/protobuf",
-            OTEL_TRACES_EXPORTER="otlp",
-            OTEL_LOGS_EXPORTER="otlp",
-            OTEL_METRICS_EXPORTER="otlp",
-            OTEL_METRIC_EXPORT_INTERVAL="200",
-            OTEL_BSP_SCHEDULE_DELAY="50",
-            OTEL_BLRP_SCHEDULE_DELAY="50",
+            **receiver.exporting_here() | {"OTEL_METRICS_EXPORTER": "otlp", "OTEL_METRIC_EXPORT_INTERVAL": "200"},
         )
         process = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
         try:

@@ -10,9 +10,6 @@ on 127.0.0.1), the name arrives on the wire over OTLP.
 from __future__ import annotations
 
 import json
-import shutil
-import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -27,7 +24,7 @@ from otel_resource_identity import (
     predict,
 )
 
-from conftest import ROOT, clean_environment
+from conftest import ROOT, clean_environment, run_instrumented
 from otlp_receiver import otlp_receiver
 from platforms import Reply, fixture_text, load_env, make_root, serve
 
@@ -179,24 +176,9 @@ APP = ROOT / "examples" / "auto_instrumented_app.py"
 
 
 def _instrumented_service_names(**variables: str) -> set[object]:
-    instrument = shutil.which("opentelemetry-instrument", path=str(Path(sys.executable).parent))
-    assert instrument is not None
     with otlp_receiver() as receiver:
-        env = clean_environment(
-            OTEL_EXPORTER_OTLP_ENDPOINT=receiver.endpoint,
-            OTEL_EXPORTER_OTLP_PROTOCOL="http/protobuf",
-            OTEL_TRACES_EXPORTER="otlp",
-            OTEL_LOGS_EXPORTER="otlp",
-            OTEL_METRICS_EXPORTER="none",
-            OTEL_BSP_SCHEDULE_DELAY="50",
-            OTEL_BLRP_SCHEDULE_DELAY="50",
-            OTEL_EXPERIMENTAL_RESOURCE_DETECTORS="otel,resource_identity",
-            **variables,
-        )
-        done = subprocess.run(
-            [instrument, sys.executable, str(APP)], env=env, capture_output=True, text=True, timeout=120, check=False
-        )
-        assert done.returncode == 0, done.stderr
+        settings = receiver.exporting_here() | {"OTEL_EXPERIMENTAL_RESOURCE_DETECTORS": "otel,resource_identity"}
+        run_instrumented(APP, clean_environment(**(settings | variables)))
     resources = [resource for resource, _ in receiver.spans()] + [resource for resource, _ in receiver.log_records()]
     assert resources
     return {resource.get("service.name") for resource in resources}

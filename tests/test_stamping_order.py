@@ -10,9 +10,6 @@ from __future__ import annotations
 import io
 import json
 import logging
-import shutil
-import subprocess
-import sys
 import threading
 from collections.abc import Callable
 from pathlib import Path
@@ -43,7 +40,7 @@ from otel_resource_identity import (
     predict,
 )
 
-from conftest import clean_environment
+from conftest import clean_environment, run_instrumented
 from otlp_receiver import attributes_of, otlp_receiver
 
 pytestmark = pytest.mark.timeout(120)
@@ -312,25 +309,12 @@ def test_under_opentelemetry_instrument_every_stdlib_record_is_stamped(
 ) -> None:
     app = tmp_path / "app.py"
     app.write_text(THREADED_APP)
-    instrument = shutil.which("opentelemetry-instrument", path=str(Path(sys.executable).parent))
-    assert instrument is not None
     with otlp_receiver() as receiver:
-        env = clean_environment(
-            OTEL_EXPORTER_OTLP_ENDPOINT=receiver.endpoint,
-            OTEL_EXPORTER_OTLP_PROTOCOL="http/protobuf",
-            OTEL_TRACES_EXPORTER="otlp",
-            OTEL_LOGS_EXPORTER="otlp",
-            OTEL_METRICS_EXPORTER="none",
-            OTEL_BLRP_SCHEDULE_DELAY="5",
-            OTEL_BSP_SCHEDULE_DELAY="5",
-            OTEL_SERVICE_NAME="checkout",
-            OTEL_RESOURCE_ATTRIBUTES="k8s.pod.uid=f57400dc-94ce-4806-a52e-d2726f448f15,k8s.pod.name=p",
-            **handler,
-        )
-        done = subprocess.run(
-            [instrument, sys.executable, str(app)], env=env, capture_output=True, text=True, timeout=120, check=False
-        )
-        assert done.returncode == 0, done.stderr
+        settings = receiver.exporting_here(delay_ms="5") | {
+            "OTEL_SERVICE_NAME": "checkout",
+            "OTEL_RESOURCE_ATTRIBUTES": "k8s.pod.uid=f57400dc-94ce-4806-a52e-d2726f448f15,k8s.pod.name=p",
+        }
+        run_instrumented(app, clean_environment(**(settings | handler)))
     records = receiver.log_records()
     assert len(records) == expected_records
     assert all(_stamped(attributes) for _, attributes in records), "some records were exported unstamped"
