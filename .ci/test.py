@@ -115,6 +115,24 @@ def venv(name: str, python: str, extra: tuple[str, ...], extras: str = "test") -
     return where
 
 
+def node_peers() -> None:
+    """The JS peers of the agreement harness, from the npm lock (reused while the lock is unchanged).
+    Without npm the harness's JS tests skip with one line saying what to install."""
+    folder = ROOT / "tests" / "agreement" / "node"
+    npm = shutil.which("npm")
+    if npm is None or shutil.which("node") is None:
+        print("\n=== skipped: node and npm not found; the agreement harness's JS peers will be skipped")
+        return
+    lock = (folder / "package-lock.json").read_bytes()
+    stamp = folder / "node_modules" / ".lock.stamp"
+    digest = hashlib.sha256(lock).hexdigest()
+    if stamp.exists() and stamp.read_text(encoding="utf-8") == digest:
+        return
+    command = [npm, "ci", "--silent", "--no-audit", "--no-fund", "--prefix", str(folder)]
+    if run("npm ci (the agreement harness's JS peers)", command, quiet=True):
+        stamp.write_text(digest, encoding="utf-8")
+
+
 def main() -> int:
     env = dict(os.environ)
     # The suite must not depend on the caller's OpenTelemetry settings.
@@ -126,10 +144,11 @@ def main() -> int:
     newest = newest_python()
     # The newest run also installs the peers (the benchmarks compare against them) and
     # declarative configuration, which only the newest SDKs have.
-    main_env = venv("newest", newest, (), extras="test,bench,declarative")
+    main_env = venv("newest", newest, (), extras="test,bench,declarative,agreement")
     if main_env is None:
         return 1
     py = str(main_env / "bin" / "python")
+    node_peers()
     results["ruff check"] = run("ruff check", [py, "-m", "ruff", "check", "src", "tests", "examples", ".ci"], env)
     results["ruff format"] = run(
         "ruff format --check", [py, "-m", "ruff", "format", "--check", "src", "tests", "examples", ".ci"], env

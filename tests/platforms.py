@@ -117,8 +117,16 @@ class LoopbackServer:
 
 
 @contextmanager
-def serve(routes: dict[str, Reply], tls: ssl.SSLContext | None = None) -> Iterator[LoopbackServer]:
-    """Serve ``routes`` on a loopback port until the block ends."""
+def serve(
+    routes: dict[str, Reply],
+    tls: ssl.SSLContext | None = None,
+    *,
+    any_query: bool = False,
+    missing: Reply | None = None,
+) -> Iterator[LoopbackServer]:
+    """Serve ``routes`` on a loopback port until the block ends. With ``any_query``, a route
+    without a query also answers its path asked with any query; ``missing`` answers what no
+    route does (by default a JSON 404)."""
     server_state = LoopbackServer(routes, scheme="https" if tls else "http")
     stop = threading.Event()
 
@@ -131,7 +139,10 @@ def serve(routes: dict[str, Reply], tls: ssl.SSLContext | None = None) -> Iterat
         def do_GET(self, key: str | None = None) -> None:
             key = key or self.path
             server_state.requests.append((key, dict(self.headers.items())))
-            reply = server_state.routes.get(key) or Reply({"message": "not found"}, 404)
+            reply = server_state.routes.get(key)
+            if reply is None and any_query:
+                reply = server_state.routes.get(key.split("?", 1)[0])
+            reply = reply or missing or Reply({"message": "not found"}, 404)
             if reply.delay:
                 stop.wait(reply.delay)
             body = reply.body

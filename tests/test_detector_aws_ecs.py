@@ -56,7 +56,7 @@ def test_fargate(tmp_path: Path) -> None:
         "cloud.region": "us-west-2",
         "cloud.account.id": "111122223333",
         "aws.log.group.names": ("/ecs/containerlogs",),
-        "aws.log.group.arns": ("arn:aws:logs:us-west-2:111122223333:log-group:/ecs/containerlogs:*",),
+        "aws.log.group.arns": ("arn:aws:logs:us-west-2:111122223333:log-group:/ecs/containerlogs",),
         "aws.log.stream.names": ("ecs/curl/cd189a933e5849daa93386466019ab50",),
         "aws.log.stream.arns": (
             "arn:aws:logs:us-west-2:111122223333:log-group:/ecs/containerlogs:log-stream:"

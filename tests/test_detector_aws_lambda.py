@@ -40,7 +40,7 @@ def test_the_account_id_from_the_extensions_symlink(tmp_path: Path) -> None:
     assert attributes["cloud.account.id"] == "123456789012"
     assert attributes["cloud.resource_id"] == "arn:aws:lambda:eu-central-1:123456789012:function:orders-consumer:17"
     assert attributes["aws.log.group.arns"] == (
-        "arn:aws:logs:eu-central-1:123456789012:log-group:/custom/shared-log-group:*",
+        "arn:aws:logs:eu-central-1:123456789012:log-group:/custom/shared-log-group",
     )
 
 

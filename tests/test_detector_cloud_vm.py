@@ -216,7 +216,7 @@ def test_compute_engine(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> Non
         "cloud.availability_zone": "us-central1-a",
         "host.id": "4520031799277581759",
         "host.name": "web-igm-7x2k",
-        "host.type": "e2-medium",
+        "host.type": "projects/123456789012/machineTypes/e2-medium",
     }
     assert all(headers.get("Metadata-Flavor") == "Google" for _, headers in server.requests)
     assert _warnings(caplog) == []

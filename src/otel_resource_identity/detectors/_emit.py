@@ -101,7 +101,8 @@ def attribute_value(key: str, value: object, origin: Callable[[], str] = lambda:
         where = origin()
         warn_once(
             ("syntax", f"{key} {where} {len(value)} {value[:128]}"),  # once per value; the value is never logged
-            "The value found for %s (from %s) is not %s of at most %d characters; left it out",
+            "The value found for %s (from %s) is not %s of at most %d characters; left it out "
+            "(if the platform really sets such a value, report it with this line: docs/reliability.md)",
             key,
             where,
             violated.description,

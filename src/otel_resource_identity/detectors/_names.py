@@ -80,6 +80,7 @@ AZURE_CONTAINER_APP_INSTANCE_ID: Final = "azure.container_app.instance.id"
 class CloudPlatformValues:  # the enum's values, as plain strings
     AWS_EC2: Final = "aws_ec2"
     AWS_ECS: Final = "aws_ecs"
+    AWS_EKS: Final = "aws_eks"
     AWS_LAMBDA: Final = "aws_lambda"
     AWS_ELASTIC_BEANSTALK: Final = "aws_elastic_beanstalk"
     AZURE_VM: Final = "azure.vm"

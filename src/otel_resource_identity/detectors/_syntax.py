@@ -53,7 +53,7 @@ CONTAINER_ID = Syntax(
 IDENTIFIER = Syntax("an identifier (letters, digits and . _ - : / + = @)", _ALNUM + "_.:/+=@-", 256)
 NAME = Syntax("a name (letters, digits and . _ -)", _ALNUM + "_.-", 253, "first")
 HOST_NAME = Syntax("a host name (no spaces or control characters)", None, 253, "nospace")
-CODE = Syntax("a region or zone code", _ALNUM + "_-", 64)
+CODE = Syntax("a region or zone name (letters, digits, spaces and _ - . :)", _ALNUM + "_-.: ", 64, "first")
 RESOURCE_ID = Syntax("a cloud resource id or ARN (visible ASCII)", "ascii", 2048)
 URL = Syntax("a URL (visible ASCII)", "ascii", 2048)
 IMAGE = Syntax("an image reference (visible ASCII)", "ascii", 512)

@@ -142,6 +142,9 @@ class AwsEc2Detector(NetworkDetector):
             cluster = get_text(base + EKS_CLUSTER_TAG_PATH, deadline=deadline, headers=headers)
             if cluster.ok and _CLUSTER_NAME.fullmatch(str(cluster.document).strip()):
                 found[K8S_CLUSTER_NAME] = str(cluster.document).strip()
+                # A pod of an EKS cluster: the platform is EKS, as the Collector's, the JS and the
+                # Python EKS detectors say for it (the node's own resource stays aws_ec2).
+                found[CLOUD_PLATFORM] = CloudPlatformValues.AWS_EKS
         return found
 
     def _unreachable(self, base: str, response: Response) -> dict[str, object]:

@@ -67,8 +67,10 @@ def _log_attributes(container: Fields, partition: str, region: str, account: str
     if not group:
         return {}
     region = options.text("awslogs-region") or region
+    # The group's ARN without the ":*" suffix IAM policies use: the Collector, the JS and the
+    # Python detectors report it so (the conventions' example has the suffix; no reporter does).
     group_arn = f"arn:{partition}:logs:{region}:{account}:log-group:{group}"
-    found: dict[str, object] = {aws.AWS_LOG_GROUP_NAMES: [group], aws.AWS_LOG_GROUP_ARNS: [f"{group_arn}:*"]}
+    found: dict[str, object] = {aws.AWS_LOG_GROUP_NAMES: [group], aws.AWS_LOG_GROUP_ARNS: [group_arn]}
     stream = options.text("awslogs-stream")
     if stream:
         found[aws.AWS_LOG_STREAM_NAMES] = [stream]

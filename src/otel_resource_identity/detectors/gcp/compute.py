@@ -57,7 +57,9 @@ def gcp_attributes(answers: Answers) -> dict[str, object]:
     found: dict[str, object] = {}
     record(answers, PLAIN, found)
     if MACHINE_TYPE in answers.values:
-        found[HOST_TYPE] = last_segment(answers.values[MACHINE_TYPE])  # projects/N/machineTypes/e2-medium
+        # As the server gives it (projects/N/machineTypes/e2-medium): the Collector's gcp detector,
+        # the JS and the Python detectors report it so, and one host must show one value.
+        found[HOST_TYPE] = answers.values[MACHINE_TYPE]
     if ZONE in answers.values:
         zone = last_segment(answers.values[ZONE])
         found[CLOUD_AVAILABILITY_ZONE], found[CLOUD_REGION] = zone, region_of(zone)
