@@ -44,20 +44,56 @@ class Syntax:
         self.shape = shape
 
 
+# Each row's characters and length come from the platform's own definition of the value, cited
+# next to it, widened wherever a real value (tests/fixtures/real-values/, the shared collection)
+# goes beyond it. A row errs wide: refusing a true value loses an attribute on every instance of a
+# platform, while a wide row still stops control characters, escapes and megabyte values.
+
+# Kubernetes "Object Names and IDs": most object names are DNS subdomains (RFC 1123), at most
+# 253 lower-case alphanumerics, '-' and '.', starting and ending alphanumeric.
 DNS_SUBDOMAIN = Syntax("a DNS subdomain (a Kubernetes object name)", _DIGITS + _LOWER + "-.", 253, "dns")
+# Same page: namespaces and container names are RFC 1123 labels, at most 63 characters.
 DNS_LABEL = Syntax("a DNS label", _DIGITS + _LOWER + "-", 63, "dns")
+# Same page: "Kubernetes UIDs are universally unique identifiers (also known as UUIDs)", ISO/IEC 9834-8.
 UUID = Syntax("a UUID", _HEX + "-", 36, "uuid")
+# Docker and the OCI runtime spec: a container id is 64 hex digits; ECS task metadata v4 docs: on
+# Fargate DockerId is "<32 hex>-<digits>" (real values: 'cd189a933e5849daa93386466019ab50-2495160603').
 CONTAINER_ID = Syntax(
     "a container id (64 hex digits, or ECS Fargate's task id, a hyphen and a number)", _HEX + "-", 75, "container"
 )
+# Cloud instance, account, image and type ids: EC2 'i-…', AWS accounts (12 digits), GCP project ids
+# and numbers, Azure subscription GUIDs and VM sizes ('Standard_DS2_v2'), OCI OCIDs
+# ('ocid1.instance.oc1.iad.…', 'ocid1.tenancy.oc1..…') and shapes ('VM.Standard.E4.Flex'), GCE paths
+# ('projects/123/machineTypes/e2-medium'), Vercel ids ('prj_…', 'dpl_…'), ISO timestamps (Heroku).
+# None of these platforms allows spaces or other punctuation in them; the longest OCID is under 256.
 IDENTIFIER = Syntax("an identifier (letters, digits and . _ - : / + = @)", _ALNUM + "_.:/+=@-", 256)
+# A CI run id: numbers on most systems, but Jenkins' BUILD_TAG is jenkins-${JOB_NAME}-${BUILD_NUMBER}
+# and a job name may hold spaces (Jenkins docs): printable text.
+RUN_ID = Syntax("a run id (no control characters)", None, 512)
+# EKS cluster names (1-100 alphanumerics, '-' and '_', alphanumeric first: EKS CreateCluster API),
+# GKE (lower-case, digits, '-', 40), AKS (63: alphanumerics, '_' and '-'); Docker container names
+# ('[a-zA-Z0-9][a-zA-Z0-9_.-]+'; App Service's 'site_0_6c25cfe7'); ECS families (255: letters,
+# digits, '-' and '_'); Cloud Run execution names (DNS labels).
 NAME = Syntax("a name (letters, digits and . _ -)", _ALNUM + "_.-", 253, "first")
+# RFC 1123 host names, NetBIOS names ('RD281878EF37E3'), container short ids: never a space.
 HOST_NAME = Syntax("a host name (no spaces or control characters)", None, 253, "nospace")
+# Regions and zones: AWS ('us-east-1d'), GCP ('us-central1-a'), Alibaba ('cn-zhangjiakou-a'), Azure's
+# programmatic names ('westeurope', IMDS 'GermanyCentral', zones '3', physical zones 'uscentral-AZ01')
+# and its display names in REGION_NAME ('West Europe', 'East US 2': App Service and Functions set
+# them so), OCI availability domains with their tenancy prefix ('Uocm:PHX-AD-1', OCI instance
+# metadata docs), Railway's 'us-east4-eqdc4a'. The longest real name is under 40 characters.
 CODE = Syntax("a region or zone name (letters, digits, spaces and _ - . :)", _ALNUM + "_-.: ", 64, "first")
+# AWS ARNs are at most 2048 characters of visible ASCII (IAM identifiers reference); Azure resource
+# ids are visible ASCII paths; Lambda log stream names ('2026/08/21/[$LATEST]2f39…').
 RESOURCE_ID = Syntax("a cloud resource id or ARN (visible ASCII)", "ascii", 2048)
+# RFC 3986: a URL is visible ASCII; 2048 is the length browsers and CI systems keep.
 URL = Syntax("a URL (visible ASCII)", "ascii", 2048)
+# The Docker reference grammar: a name of at most 255 characters, a tag of 128, a digest.
 IMAGE = Syntax("an image reference (visible ASCII)", "ascii", 512)
+# The Docker reference grammar: a tag is [A-Za-z0-9_][A-Za-z0-9_.-]{0,127}.
 TAG = Syntax("an image tag", _ALNUM + "_.-", 128, "first")
+# Free text that names something for a person: versions ('$LATEST', 'v42', 'Deploy 2c3a0b2'),
+# service attributes, everything else. Only control characters and size are refused.
 VERSION = Syntax("a version (no control characters)", None, 256)
 SERVICE = Syntax("a service attribute (no control characters)", None, 512)
 TEXT = Syntax("text (no control characters)", None, 4096)
@@ -115,8 +151,8 @@ SYNTAX: Mapping[str, Syntax] = {
     "service.namespace": SERVICE,
     "service.version": VERSION,
     "service.instance.id": SERVICE,
-    "cicd.pipeline.run.id": IDENTIFIER,
-    "cicd.pipeline.task.run.id": IDENTIFIER,
+    "cicd.pipeline.run.id": RUN_ID,
+    "cicd.pipeline.task.run.id": RUN_ID,
     "cicd.worker.id": IDENTIFIER,
     "cicd.pipeline.run.url.full": URL,
     "cicd.pipeline.task.run.url.full": URL,

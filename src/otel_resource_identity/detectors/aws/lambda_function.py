@@ -105,7 +105,9 @@ class AwsLambdaDetector(BaseDetector):
             found[CLOUD_ACCOUNT_ID] = account
             found[CLOUD_RESOURCE_ID] = function_arn
             if group:
-                found[aws.AWS_LOG_GROUP_ARNS] = [f"arn:{partition}:logs:{region}:{account}:log-group:{group}"]  # no ":*", as ECS
+                found[aws.AWS_LOG_GROUP_ARNS] = [
+                    f"arn:{partition}:logs:{region}:{account}:log-group:{group}"
+                ]  # no ":*", as ECS
         return detected(found, source="the Lambda runtime environment", environ=self.environ)
 
     def _memory_bytes(self) -> int | None:
