@@ -406,7 +406,9 @@ def test_an_eks_pod_takes_the_cluster_name_from_the_instance_tags(tmp_path: Path
         on_the_node = _ec2(root, server.base)
         in_a_pod = _ec2(root, server.base, KUBERNETES_SERVICE_HOST="10.96.0.1")
     assert "k8s.cluster.name" not in on_the_node
+    assert on_the_node["cloud.platform"] == "aws_ec2"
     assert in_a_pod["k8s.cluster.name"] == "shop-eks"
+    assert in_a_pod["cloud.platform"] == "aws_eks"
     assert [path for path, _ in server.requests].count("/latest/meta-data/tags/instance/aws:eks:cluster-name") == 1
     del routes["/latest/meta-data/tags/instance/aws:eks:cluster-name"]
     with serve(routes) as server:

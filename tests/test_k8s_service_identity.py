@@ -463,6 +463,7 @@ def test_eksctl_node_label_names_the_cluster(
             .attributes
         )
     assert attributes["k8s.cluster.name"] == "shop-eks"
+    assert (attributes["cloud.provider"], attributes["cloud.platform"]) == ("aws", "aws_eks")
 
 
 # -- pre-fork servers: one service.instance.id per container, process.pid per worker

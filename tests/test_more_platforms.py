@@ -473,15 +473,7 @@ def test_akamai_metadata_with_its_session_token_as_the_collector_reports_it(tmp_
     assert sent["/v1/instance"]["metadata-token"] == token
 
 
-_ALIBABA = {
-    "hostname": "ecs-instance-01",
-    "image-id": "m-abcdef123456",
-    "instance-id": "i-abcdef123456",
-    "instance/instance-type": "ecs.g6.large",
-    "owner-account-id": "1234567890123456",
-    "region-id": "cn-hangzhou",
-    "zone-id": "cn-hangzhou-a",
-}
+_ALIBABA: dict[str, str] = json.loads(fixture_text("vm-clouds/metadata/alibaba-ecs-text-paths.json"))
 
 
 def test_alibaba_metadata_with_its_session_token_as_the_collector_reports_it(tmp_path: Path) -> None:

@@ -412,15 +412,7 @@ AZURE_CASES = (
 # --- Alibaba Cloud ---------------------------------------------------------------------------------
 
 # The Collector's alibabacloud ecs_test.go values, as text paths and as the identity document.
-ALIBABA = {
-    "hostname": "ecs-instance-01",
-    "image-id": "m-abcdef123456",
-    "instance-id": "i-abcdef123456",
-    "instance/instance-type": "ecs.g6.large",
-    "owner-account-id": "1234567890123456",
-    "region-id": "cn-hangzhou",
-    "zone-id": "cn-hangzhou-a",
-}
+ALIBABA: dict[str, str] = _json("vm-clouds/metadata/alibaba-ecs-text-paths.json")
 ALIBABA_DOCUMENT = {
     "owner-account-id": ALIBABA["owner-account-id"],
     "instance-id": ALIBABA["instance-id"],

@@ -27,7 +27,7 @@ import trustme
 from otel_resource_identity import PlatformDetector
 
 from cases import Case, Service
-from platforms import LoopbackServer, Reply, serve
+from platforms import LoopbackServer, Reply, make_root, serve
 
 HERE = Path(__file__).resolve().parent
 NODE_DIR = HERE / "node"
@@ -71,20 +71,11 @@ def _root(case: Case, base: Path, ca: trustme.CA) -> Path:
     root = base / "root"
     for tree in case.trees:
         shutil.copytree(tree, root, dirs_exist_ok=True)
-    for path, content in case.files.items():
-        target = root / path.lstrip("/")
-        target.parent.mkdir(parents=True, exist_ok=True)
-        if isinstance(content, Path):
-            shutil.copyfile(content, target)
-        else:
-            target.write_text(content, encoding="utf-8")
+    files: dict[str, str | Path] = dict(case.files)
     for service in case.services:
         if service.tls:
-            target = root / service.ca_path.lstrip("/")
-            target.parent.mkdir(parents=True, exist_ok=True)
-            ca.cert_pem.write_to_path(str(target))
-    root.mkdir(parents=True, exist_ok=True)
-    return root
+            files[service.ca_path] = ca.cert_pem.bytes().decode("ascii")
+    return make_root(root, files)
 
 
 @contextmanager

@@ -104,10 +104,8 @@ class AwsLambdaDetector(BaseDetector):
                 function_arn += f":{version}"
             found[CLOUD_ACCOUNT_ID] = account
             found[CLOUD_RESOURCE_ID] = function_arn
-            if group:
-                found[aws.AWS_LOG_GROUP_ARNS] = [
-                    f"arn:{partition}:logs:{region}:{account}:log-group:{group}"
-                ]  # no ":*", as ECS
+            if group:  # the group's ARN without ":*", as on ECS (see ecs.py)
+                found[aws.AWS_LOG_GROUP_ARNS] = [f"arn:{partition}:logs:{region}:{account}:log-group:{group}"]
         return detected(found, source="the Lambda runtime environment", environ=self.environ)
 
     def _memory_bytes(self) -> int | None:

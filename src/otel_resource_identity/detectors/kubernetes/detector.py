@@ -41,7 +41,16 @@ from ..._settings import K8S_API, K8S_LABELS, K8S_PODINFO, warn_once
 from .. import _signals
 from .._base import NetworkDetector
 from .._emit import admitted, detected, per_process
-from .._names import CLOUD_AVAILABILITY_ZONE, CLOUD_REGION, HOST_ID, K8S_CLUSTER_NAME, k8s
+from .._names import (
+    CLOUD_AVAILABILITY_ZONE,
+    CLOUD_PLATFORM,
+    CLOUD_PROVIDER,
+    CLOUD_REGION,
+    HOST_ID,
+    K8S_CLUSTER_NAME,
+    CloudPlatformValues,
+    k8s,
+)
 from .._user import user_wins
 from ..azure.aks import aks_cluster
 from ..container import container_facts
@@ -460,8 +469,13 @@ class KubernetesDetector(NetworkDetector):
                 labels = metadata.object("labels")
                 found[CLOUD_REGION] = labels.text("topology.kubernetes.io/region")
                 found[CLOUD_AVAILABILITY_ZONE] = labels.text("topology.kubernetes.io/zone")
+                eks_cluster = labels.text(EKSCTL_CLUSTER_LABEL)
+                if eks_cluster:
+                    # An EKS cluster's pod: the platform is EKS, as the Collector's, the JS and the
+                    # Python EKS detectors report it (the EC2 detector says so from the instance tag).
+                    found[CLOUD_PROVIDER], found[CLOUD_PLATFORM] = "aws", CloudPlatformValues.AWS_EKS
                 if not known.get(K8S_CLUSTER_NAME):
-                    found[K8S_CLUSTER_NAME] = labels.text(EKSCTL_CLUSTER_LABEL)
+                    found[K8S_CLUSTER_NAME] = eks_cluster
         cluster = api.get("/api/v1/namespaces/kube-system", "namespaces")
         if cluster is not None:
             found[k8s.K8S_CLUSTER_UID] = cluster.object("metadata").text("uid")
