@@ -83,23 +83,37 @@ def test_disabled_like_any_instrumentation() -> None:
 
 
 @pytest.mark.subprocess
-def test_entity_refs_with_nothing_but_the_flag() -> None:
+@pytest.mark.parametrize(
+    "platform",
+    [
+        {"DYNO": "web.1", "HEROKU_APP_ID": "app-1", "HEROKU_APP_NAME": "checkout"},
+        {
+            "KUBERNETES_SERVICE_HOST": "127.0.0.1",
+            "KUBERNETES_SERVICE_PORT": "9",
+            "K8S_POD_NAME": "checkout-7d9c5-x2k9p",
+        },
+    ],
+    ids=["heroku dyno", "kubernetes pod"],
+)
+def test_entity_refs_with_nothing_but_the_flag(platform: dict[str, str]) -> None:
     with otlp_receiver() as receiver:
-        _instrumented(
-            receiver,
-            OTEL_EXPERIMENTAL_ENTITIES_ENABLED="true",
-            DYNO="web.1",
-            HEROKU_APP_ID="app-1",
-            HEROKU_APP_NAME="shop",
-        )
+        _instrumented(receiver, OTEL_EXPERIMENTAL_ENTITIES_ENABLED="true", **platform)
     resources = receiver.resources()
     for signal in ("traces", "logs"):
         assert resources[signal], signal
         for encoded, _ in resources[signal]:
             refs = {ref.type: ref for ref in encoded.entity_refs}
-            keys = {pair.key for pair in encoded.attributes}
-            # OTEL_SERVICE_NAME (checkout) evicted the detected service entity; the
-            # service instance from OTEL_RESOURCE_ATTRIBUTES too: neither is referenced.
-            assert "service" not in refs
+            keys = {pair.key: pair.value for pair in encoded.attributes}
+            assert keys["service.name"].string_value == "checkout"
+            if "DYNO" in platform:
+                # OTEL_SERVICE_NAME and OTEL_RESOURCE_ATTRIBUTES (checkout, instance-1) say what the
+                # detected service and instance say: no conflict, both entities stay.
+                assert list(refs["service"].id_keys) == ["service.name"]
+                assert list(refs["service.instance"].id_keys) == ["service.instance.id"]
+            # The SDK's attributes and this process, as the conventions' entities.
+            assert list(refs["telemetry.sdk"].id_keys) == ["telemetry.sdk.name", "telemetry.sdk.language"]
+            assert list(refs["telemetry.sdk"].description_keys) == ["telemetry.sdk.version"]
+            assert list(refs["process"].id_keys) == ["process.pid", "process.creation.time"]
+            assert keys["process.creation.time"].string_value.endswith("Z")
             assert "os" in refs
-            assert all(set(ref.id_keys) | set(ref.description_keys) <= keys for ref in refs.values())
+            assert all(set(ref.id_keys) | set(ref.description_keys) <= keys.keys() for ref in refs.values())

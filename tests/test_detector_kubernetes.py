@@ -247,5 +247,6 @@ def test_api_enabled_without_a_service_account_says_what_to_fix(
     with caplog.at_level(logging.WARNING):
         attributes = _detect(tmp_path, environ)
     # Without the API or the downward-API labels the owners are unknown: no service.name from the pod.
+    assert attributes.pop("process.creation.time")  # this process: see test_process_entity.py
     assert attributes == {"k8s.pod.name": "p", "process.pid": os.getpid()}
     assert "automountServiceAccountToken" in caplog.text

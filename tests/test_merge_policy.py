@@ -176,3 +176,21 @@ def test_resource_from_entities_is_a_real_sdk_resource() -> None:
 def test_resource_from_entities_rejects_non_entities() -> None:
     with pytest.raises(TypeError, match="Entity values"):
         resource_from_entities([{"type": "host"}])  # type: ignore[list-item]
+
+
+def test_decision_2_a_loose_attribute_that_repeats_the_entitys_value_is_no_conflict() -> None:
+    old = resource_from_entities(
+        [Entity("service", {"service.name": "shop", "service.instance.id": "i1"}, {"service.version": "2"})]
+    )
+    result = merge(old, Resource({"service.name": "shop", "deployment.environment.name": "prod"}))
+    assert [entity.type for entity in entities_of(result)] == ["service"]
+    assert dict(result.attributes) == {
+        "service.name": "shop",
+        "service.instance.id": "i1",
+        "service.version": "2",
+        "deployment.environment.name": "prod",
+    }
+    # Another value is a conflict: the entity goes whole (the data model's Example 2).
+    renamed = merge(old, Resource({"service.name": "checkout"}))
+    assert entities_of(renamed) == ()
+    assert dict(renamed.attributes) == {"service.name": "checkout"}

@@ -9,17 +9,20 @@ import re
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import NoReturn, TextIO, cast
+from typing import TYPE_CHECKING, NoReturn, TextIO, cast
 
 from ._terminal import TerminalStream, visible
 from .detection import DetectionReport, run_detection
 from .entities.flag import entity_merge_enabled
-from .entities.model import same_value
+from .entities.model import Entity, same_value
 from .entities.resource import entities_of, entity_to_dict
 from .entities.wire import entity_refs
 from .identity.encoding import is_attribute_value
 from .identity.engine import ResourceIdentity, Verdict, explain
 from .identity.rulesets import RULESETS
+
+if TYPE_CHECKING:
+    from opentelemetry.sdk.resources import Resource
 
 
 class UsageError(Exception):
@@ -36,6 +39,19 @@ def _identity_document(identity: ResourceIdentity) -> dict[str, object]:
         "ruleset": identity.ruleset,
         "key": dict(identity.key),
     }
+
+
+def _write_outside(resource: Resource, entities: Sequence[Entity], out: TextIO) -> None:
+    """The attributes outside every entity (identifying, by the data model), each with why."""
+    from .entities.outside import why_outside  # noqa: PLC0415 - only for this report
+
+    owned = {key for entity in entities for key in entity.keys}
+    outside = sorted(key for key in resource.attributes if key not in owned)
+    out.write("\nOutside every entity (identifying by the data model; docs/entities.md)\n")
+    if not outside:
+        out.write("  (none)\n")
+    for key in outside:
+        out.write(f"  {visible(key):<26} {visible(why_outside(key))}\n")
 
 
 def _write_identity(identity: ResourceIdentity, out: TextIO, indent: str = "") -> None:
@@ -116,6 +132,8 @@ def _print_report(report: DetectionReport, out: TextIO) -> None:
             out.write(f"    description  {visible(key)} = {_format_value(value)}\n")
         if entity.schema_url:
             out.write(f"    schema URL   {visible(entity.schema_url)}\n")
+    if merging:
+        _write_outside(report.resource, entities, out)
     out.write("\nResource attributes\n")
     for key in sorted(report.resource.attributes):
         out.write(f"  {visible(key)} = {_format_value(report.resource.attributes[key])}\n")

@@ -32,9 +32,15 @@ _INT64 = (-(2**63), 2**63 - 1)
 
 
 class EntityType(NamedTuple):
+    """One entity type: its identifying and descriptive attributes, and, where the semantic
+    conventions assign no roles for it (or this package reports more than they list), why this
+    package decided as it did. tests/test_entity_conventions.py holds the table against the
+    conventions' model (``model/*/entities.yaml`` of the pinned release)."""
+
     name: str
     id: tuple[str, ...]
     description: tuple[str, ...] = ()
+    decided: str = ""
 
 
 def _workload(kind: str) -> EntityType:
@@ -45,37 +51,77 @@ ENTITY_TYPES: tuple[EntityType, ...] = (
     EntityType("service", ("service.name",), ("service.version",)),
     EntityType("service.instance", ("service.instance.id",)),
     EntityType("service.namespace", ("service.namespace",)),
-    EntityType("container", ("container.id",), ("container.name", "container.image.name", "container.image.tags")),
-    # Decided here: the runtime's name identifies it (its version is rarely
-    # visible from inside a container).
-    EntityType("container.runtime", ("container.runtime.name",), ("container.runtime.version",)),
+    EntityType("telemetry.sdk", ("telemetry.sdk.name", "telemetry.sdk.language"), ("telemetry.sdk.version",)),
+    EntityType("process", ("process.pid", "process.creation.time")),
+    EntityType(
+        "container",
+        ("container.id",),
+        ("container.name", "container.image.name", "container.image.tags"),
+        decided="the conventions list container.id without a role; it is the one id every runtime and "
+        "observer of the container reports. The image attributes describe the container: the "
+        "conventions' container.image group has no identifying attributes, so it can be no entity",
+    ),
+    # The runtime is identified by its name and version, as the conventions say: where the version is
+    # not visible (from inside a container it rarely is) no entity is emitted and the name stays a
+    # loose attribute (docs/entities.md, "Outside every entity").
+    EntityType("container.runtime", ("container.runtime.name", "container.runtime.version")),
     EntityType("k8s.container", ("k8s.container.name",), ("k8s.container.restart_count",)),
     EntityType("k8s.pod", ("k8s.pod.uid",), ("k8s.pod.name",)),
     *(_workload(kind) for kind in ("replicaset", "deployment", "statefulset", "daemonset", "job", "cronjob")),
     EntityType("k8s.namespace", ("k8s.namespace.name",)),
     EntityType("k8s.node", ("k8s.node.uid",), ("k8s.node.name",)),
     EntityType("k8s.cluster", ("k8s.cluster.uid",), ("k8s.cluster.name",)),
-    # Decided here: an ECS task is identified by its ARN.
     EntityType(
         "aws.ecs.task",
         ("aws.ecs.task.arn",),
         ("aws.ecs.task.id", "aws.ecs.task.family", "aws.ecs.task.revision", "aws.ecs.launchtype"),
+        decided="the conventions' aws.ecs group lists cluster, task and container attributes without roles; "
+        "a task is identified by its ARN, which names the cluster too",
     ),
-    # Decided here: an App Service instance and a Container Apps replica are identified by the
-    # platform's instance attribute (go-contrib's names; not yet in the installed conventions).
-    EntityType("azure.app_service.instance", ("azure.app_service.instance.id",)),
-    EntityType("azure.container_app.instance", ("azure.container_app.instance.id",)),
-    # Decided here: a function is identified by its name.
-    EntityType("faas", ("faas.name",), ("faas.version", "faas.instance", "faas.max_memory")),
+    EntityType(
+        "azure.app_service.instance",
+        ("azure.app_service.instance.id",),
+        decided="not in the conventions: an App Service instance is identified by WEBSITE_INSTANCE_ID "
+        "(go-contrib's attribute name)",
+    ),
+    EntityType(
+        "azure.container_app.instance",
+        ("azure.container_app.instance.id",),
+        decided="not in the conventions: a Container Apps replica (or job execution) is identified by its "
+        "name (go-contrib's attribute name)",
+    ),
+    EntityType(
+        "faas",
+        ("faas.name",),
+        ("faas.version", "faas.instance", "faas.max_memory"),
+        decided="the conventions list the faas attributes without roles; a function is identified by its "
+        "name within its cloud account and region, its version and instance describe it",
+    ),
     EntityType("cicd.pipeline", ("cicd.pipeline.name",)),
     EntityType("cicd.pipeline.run", ("cicd.pipeline.run.id",), ("cicd.pipeline.run.url.full",)),
     EntityType("cicd.worker", ("cicd.worker.id",), ("cicd.worker.name", "cicd.worker.url.full")),
     EntityType("vcs.repository", ("vcs.repository.url.full",), ("vcs.repository.name",)),
-    EntityType("vcs.ref", ("vcs.ref.head.revision",), ("vcs.ref.head.name", "vcs.ref.head.type", "vcs.ref.type")),
-    # Decided here: the host is identified by host.id (semantic-conventions work in progress agrees).
-    EntityType("host", ("host.id",), ("host.name", "host.arch", "host.type", "host.image.id")),
-    # Decided here: the operating system is identified by its type.
-    EntityType("os", ("os.type",), ("os.name", "os.version", "os.description", "os.build_id")),
+    EntityType(
+        "vcs.ref",
+        ("vcs.ref.head.revision",),
+        ("vcs.ref.head.name", "vcs.ref.head.type", "vcs.ref.type"),
+        decided="vcs.ref.head.type (branch or tag) also describes the ref: the conventions list "
+        "vcs.ref.head.name and vcs.ref.type only",
+    ),
+    EntityType(
+        "host",
+        ("host.id",),
+        ("host.name", "host.arch", "host.type", "host.image.id"),
+        decided="the conventions list the host attributes without roles; host.id is the one the "
+        "conventions tell every detector how to find, and Dash0's host rule keys on it",
+    ),
+    EntityType(
+        "os",
+        ("os.type",),
+        ("os.name", "os.version", "os.description", "os.build_id"),
+        decided="the conventions list the os attributes without roles; the type identifies it, the rest "
+        "describe a system that is upgraded in place",
+    ),
 )
 
 
@@ -211,8 +257,9 @@ def detected(
 
 
 def per_process(resource: Resource) -> Resource:
-    """``resource`` with this process's ``process.pid`` when its ``service.instance.id`` is not the
-    process's own (a pod's container, a dyno, a replica, or one the user fixed).
+    """``resource`` with this process's ``process.pid`` and ``process.creation.time`` (the
+    conventions' ``process`` entity) when its ``service.instance.id`` is not the process's own (a
+    pod's container, a dyno, a replica, or one the user fixed).
 
     Such an id names the container or instance, so every worker of a pre-fork
     server (gunicorn, uvicorn ``--workers``, Celery) reports the same one, as
@@ -223,6 +270,16 @@ def per_process(resource: Resource) -> Resource:
     attributes = resource.attributes
     if not any(key in attributes for key in ("service.instance.id", "k8s.pod.uid", "k8s.pod.name")):
         return resource
-    # Added as a loose attribute, keeping the entities (a plain merge would drop them with the flag off).
+    from .inputs.process import creation_time  # noqa: PLC0415 - only where a process is told apart
+
     parts = parts_of(resource)
-    return build(ResourceParts(parts.entities, {**parts.loose, "process.pid": os.getpid()}, parts.schema_url))
+    created = creation_time()
+    if created is None:  # not Linux: the pid alone, outside any entity (docs/entities.md)
+        return build(ResourceParts(parts.entities, {**parts.loose, "process.pid": os.getpid()}, parts.schema_url))
+    # The conventions' process entity: the pid with its creation time, since pids are reused.
+    process = Entity("process", {"process.pid": os.getpid(), "process.creation.time": created}, {}, SCHEMA_URL)
+    entities = (*(entity for entity in parts.entities if entity.type != "process"), process)
+    # A resource detected before a fork holds the parent's values, loose where the SDK's plain merge
+    # flattened them: this process's replace them.
+    loose = {key: value for key, value in parts.loose.items() if key not in process.keys}
+    return build(ResourceParts(entities, loose, parts.schema_url))

@@ -33,9 +33,11 @@ from opentelemetry.sdk.resources import Resource
 from .._locks import ForkSafeLock
 from .._settings import DETECTION_TIMEOUT, DETECTORS, STAMP, warn_once
 from ..entities.flag import entity_merge_enabled
+from ..entities.model import Entity
+from ..entities.resource import resource_from_entities
 from . import _signals
 from ._base import BaseDetector, NetworkDetector
-from ._emit import detected, per_process
+from ._emit import SCHEMA_URL, detected, per_process
 
 # Host and container facts are looked for everywhere, so their detectors are
 # imported up front; every other detector only once its platform is signalled.
@@ -241,6 +243,12 @@ class PlatformDetector(BaseDetector):
                 )
                 results[name] = DetectorRun(name, "timed out", timeout, _partial(detector))
         resource = Resource.get_empty()
+        if entity_merge_enabled():
+            # The SDK's own attributes as the conventions' telemetry.sdk entity (the same values the
+            # SDK's default resource holds loose), lowest, so that every detector ranks above it.
+            resource = resource_from_entities(
+                [Entity("telemetry.sdk", _SDK_IDENTITY, {"telemetry.sdk.version": sdk_version.__version__}, SCHEMA_URL)]
+            )
         runs = []
         for name, *_ in selected:
             run = results[name]
@@ -296,6 +304,7 @@ def _default_service_name() -> str:
     return f"unknown_service:{executable}" if executable else "unknown_service"
 
 
+_SDK_IDENTITY = {"telemetry.sdk.name": "opentelemetry", "telemetry.sdk.language": "python"}
 _SDK_DEFAULTS = Resource(
     {
         "telemetry.sdk.language": "python",

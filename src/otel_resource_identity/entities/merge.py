@@ -15,7 +15,7 @@ from collections.abc import Callable, Sequence
 from opentelemetry.sdk.resources import Resource
 
 from .carrier import ResourceParts, build, entities_of, parts_of
-from .model import Entity
+from .model import Entity, same_value
 
 _logger = logging.getLogger(__name__)
 
@@ -130,23 +130,40 @@ def spec_merge(old: ResourceParts, updating: ResourceParts) -> ResourceParts:
     """The default policy: the specification's entity-aware merge.
 
     The updating resource has the higher priority. Its loose attributes come
-    first of all: an old entity that owns one of their keys is removed with all
-    its attributes (the specification's Example 2). Then the updating entities
-    are merged in (:func:`merge_entities_into`), and the updating loose
-    attributes are laid over the old ones.
+    first of all: an old entity one of whose attributes they give another value
+    is removed with all its attributes (the specification's Example 2). A loose
+    attribute that repeats an entity's value is no conflict: the entity stays
+    (a user who sets ``OTEL_SERVICE_NAME`` to the detected service's name keeps
+    its version and instance). Then the updating entities are merged in
+    (:func:`merge_entities_into`), and the updating loose attributes are laid
+    over the old ones, except where a surviving entity owns the key.
     """
-    updating_keys = set(updating.loose)
+    loose_update = updating.loose
+    updating_keys = set(loose_update)
     survivors = []
+    repeated: list[str] = []  # keys an old entity keeps, the user's loose value being its own
     for entity in old.entities:
         hit = entity.keys & updating_keys
-        if hit:
+        if not hit:
+            survivors.append(entity)
+            continue
+        contradicted = sorted(
+            key for key in hit if not same_value(loose_update[key], entity.id.get(key, entity.description.get(key)))
+        )
+        if contradicted:
             _logger.debug(
-                "entity merge: dropped the %r entity; the updating resource sets %s", entity.type, sorted(hit)
+                "entity merge: dropped the %r entity; the updating resource sets %s", entity.type, contradicted
             )
         else:
             survivors.append(entity)
+            repeated.extend(hit)
     merged = merge_entities_into(ResourceParts(tuple(survivors), old.loose, old.schema_url), updating.entities)
-    loose: dict[str, object] = {**merged.loose, **updating.loose}
+    loose: dict[str, object] = {**merged.loose, **loose_update}
+    if repeated:
+        owned = {key for entity in merged.entities for key in entity.keys}
+        for key in repeated:
+            if key in owned:
+                del loose[key]
     schema_url = resource_schema_url(merged.entities, old.schema_url, updating.schema_url)
     return ResourceParts(merged.entities, loose, schema_url)
 
