@@ -133,6 +133,19 @@ def node_peers() -> None:
         stamp.write_text(digest, encoding="utf-8")
 
 
+def uwsgi_environment() -> None:
+    """Where Debian's uWSGI and its python3 plugin are installed, an environment of the Python that
+    plugin embeds (Debian's python3) with this package, the SDK and the OTLP exporter, for the uWSGI
+    tests (tests/test_process_models.py); they skip with one line where it is absent."""
+    plugin = Path("/usr/lib/uwsgi/plugins/python3_plugin.so")
+    debian_python = Path("/usr/bin/python3")
+    if shutil.which("uwsgi") is None or not plugin.exists() or not debian_python.exists():
+        print("\n=== skipped: Debian's uwsgi and uwsgi-plugin-python3 not found; the uWSGI tests will be skipped")
+        return
+    extra = ("opentelemetry-distro", "opentelemetry-exporter-otlp-proto-http", "opentelemetry-instrumentation-logging")
+    venv("uwsgi", str(debian_python), extra, extras="otlp")
+
+
 def main() -> int:
     env = dict(os.environ)
     # The suite must not depend on the caller's OpenTelemetry settings.
@@ -149,6 +162,7 @@ def main() -> int:
         return 1
     py = str(main_env / "bin" / "python")
     node_peers()
+    uwsgi_environment()
     results["ruff check"] = run("ruff check", [py, "-m", "ruff", "check", "src", "tests", "examples", ".ci"], env)
     results["ruff format"] = run(
         "ruff format --check", [py, "-m", "ruff", "format", "--check", "src", "tests", "examples", ".ci"], env

@@ -69,6 +69,16 @@ class Received:
             "logs": [(rl.resource, rl.schema_url) for request in self.logs for rl in request.resource_logs],
         }
 
+    def log_scopes(self) -> list[str]:
+        """The instrumentation scope (for standard logging: the logger's name) of every record received."""
+        return [
+            sl.scope.name
+            for request in self.logs
+            for rl in request.resource_logs
+            for sl in rl.scope_logs
+            for _ in sl.log_records
+        ]
+
     def log_records(self) -> list[tuple[dict[str, object], dict[str, object]]]:
         return [
             (attributes_of(rl.resource.attributes), attributes_of(record.attributes))

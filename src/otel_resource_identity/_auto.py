@@ -30,6 +30,9 @@ from opentelemetry.sdk.trace import TracerProvider
 
 from ._install import add_log_record_processor, add_span_processor
 from ._settings import STAMP
+from ._snapstart import install as install_snapstart_hook
+from ._uwsgi import install as install_uwsgi_fork_handling
+from ._workers import install as install_worker_flush
 from .entities.flag import apply_flag_from_environment
 
 _logger = logging.getLogger(__name__)
@@ -52,6 +55,9 @@ class ResourceIdentityInstrumentor:
 
     def instrument(self, **kwargs: Any) -> None:
         apply_flag_from_environment()
+        install_uwsgi_fork_handling()
+        install_worker_flush()
+        install_snapstart_hook()
         targets = STAMP.read()
         tracers = trace.get_tracer_provider()
         if "spans" in targets and isinstance(tracers, TracerProvider):

@@ -15,6 +15,9 @@ from opentelemetry.sdk.trace import TracerProvider
 from ._install import add_log_record_processor, add_span_processor
 from ._providers import add_to_meter_provider_resource
 from ._settings import STAMP, STAMP_TARGETS
+from ._snapstart import install as install_snapstart_hook
+from ._uwsgi import install as install_uwsgi_fork_handling
+from ._workers import install as install_worker_flush
 from .detection import detect_resource
 from .entities.flag import apply_flag_from_environment, disable_entity_merge, enable_entity_merge
 from .stamping import identity_attributes, stamp_resource
@@ -100,6 +103,9 @@ def configure(
         disable_entity_merge()
     else:
         apply_flag_from_environment()
+    install_uwsgi_fork_handling()
+    install_worker_flush()
+    install_snapstart_hook()
     targets = _targets(stamp)
     chosen = resource if resource is not None else detect_resource()
     if "resource" in targets:
