@@ -18,6 +18,8 @@ import logging
 import os
 import uuid
 
+from ._settings import warn_once
+
 _logger = logging.getLogger(__name__)
 _installed: list[bool] = []
 
@@ -53,10 +55,18 @@ def after_restore() -> None:
         if "service.instance.id" not in user_attributes(os.environ):
             fresh["service.instance.id"] = str(uuid.uuid4())
         update = Resource(fresh)
+        updated = 0
         for provider in (trace.get_tracer_provider(), metrics.get_meter_provider(), get_logger_provider()):
             refresh = getattr(provider, "_update_resource", None)  # the SDK's own (1.44 and newer)
             if callable(refresh):
                 refresh(update)
-        _logger.debug("SnapStart restore: a new identity for this execution environment")
+                updated += 1
+            elif hasattr(provider, "force_flush"):  # an SDK provider that cannot update its resource
+                warn_once(
+                    ("snapstart", type(provider).__name__),
+                    "Lambda SnapStart: this SDK (older than 1.44) cannot give a restored environment its own "
+                    "service.instance.id; upgrade opentelemetry-sdk, or set service.instance.id yourself",
+                )
+        _logger.debug("SnapStart restore: a new identity for %d providers", updated)
     except Exception:  # the function must run whatever happens here
         _logger.warning("Lambda SnapStart: could not give the restored environment its own identity", exc_info=True)
