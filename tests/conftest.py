@@ -15,10 +15,13 @@ from collections.abc import Iterator, Mapping
 from pathlib import Path
 
 import pytest
+from opentelemetry.sdk import version as _sdk_version
 
 from otel_resource_identity import disable_entity_merge
 
 ROOT = Path(__file__).resolve().parent.parent
+# The SDK refreshes a provider's resource after a fork (and lets it be updated) from 1.44 on.
+OLD_SDK = tuple(int(part) for part in _sdk_version.__version__.split(".")[:2]) < (1, 44)
 
 
 # A subprocess is outside the audit-hook guard: on a machine that is itself a cloud VM its

@@ -27,9 +27,8 @@ from typing import Any
 
 import pytest
 import trustme
-from opentelemetry.sdk import version as sdk_version
 
-from conftest import clean_environment
+from conftest import OLD_SDK, clean_environment
 from otlp_receiver import Received, attributes_of, otlp_receiver
 from platforms import FIXTURES, Reply, fixture_text, serve
 
@@ -65,8 +64,6 @@ mkdir -p /run/secrets/kubernetes.io/serviceaccount
 cp "$SERVICE_ACCOUNT_FILES"/* /run/secrets/kubernetes.io/serviceaccount/
 exec "$@"
 """
-
-_OLD_SDK = tuple(int(part) for part in sdk_version.__version__.split(".")[:2]) < (1, 44)
 
 
 def _can_mount_privately() -> bool:
@@ -111,7 +108,7 @@ def _wait_for(received: Received, process: subprocess.Popen[str], seconds: float
 
 
 @pytest.mark.subprocess
-@pytest.mark.skipif(_OLD_SDK, reason="the SDK refreshes a forked worker's resource from 1.44 on (see docs)")
+@pytest.mark.skipif(OLD_SDK, reason="the SDK refreshes a forked worker's resource from 1.44 on (see docs)")
 @pytest.mark.timeout(120)
 def test_three_workers_share_the_instance_id_and_keep_their_pids(tmp_path: Path, api_server: Any) -> None:
     server, ca = api_server

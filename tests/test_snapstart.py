@@ -13,19 +13,15 @@ import uuid
 from pathlib import Path
 
 import pytest
-from opentelemetry.sdk import version as sdk_version
 
-from conftest import clean_environment, run_instrumented
+from conftest import OLD_SDK, clean_environment, run_instrumented
 from otlp_receiver import otlp_receiver
 from platforms import load_env
 
 pytestmark = [
     pytest.mark.subprocess,
     pytest.mark.timeout(120),
-    pytest.mark.skipif(
-        tuple(int(part) for part in sdk_version.__version__.split(".")[:2]) < (1, 44),
-        reason="an SDK provider updates its resource from 1.44 on (older ones: one warning, see docs/setup.md)",
-    ),
+    pytest.mark.skipif(OLD_SDK, reason="an SDK provider updates its resource from 1.44 on (older: one warning)"),
 ]
 pytest.importorskip("snapshot_restore_py", reason="snapshot-restore-py is a test extra")
 

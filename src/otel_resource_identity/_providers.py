@@ -79,3 +79,12 @@ def add_to_meter_provider_resource(provider: Any, values: Mapping[str, str]) -> 
         config.resource = resource.merge(Resource(missing))  # type: ignore[union-attr]
     _logger.debug("added %s to the MeterProvider's resource", sorted(missing))
     return True
+
+
+def global_providers() -> tuple[object, object, object]:
+    """The global tracer, meter and logger providers (SDK ones, or the API's proxies), for the hooks
+    that act on every provider after a fork, a restore or before a worker ends."""
+    from opentelemetry import metrics, trace  # noqa: PLC0415
+    from opentelemetry._logs import get_logger_provider  # noqa: PLC0415
+
+    return trace.get_tracer_provider(), metrics.get_meter_provider(), get_logger_provider()

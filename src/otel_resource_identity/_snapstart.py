@@ -44,10 +44,9 @@ def install() -> None:
 def after_restore() -> None:
     """This environment's identity on the global providers' resources. Never raises into the runtime."""
     try:
-        from opentelemetry import metrics, trace  # noqa: PLC0415
-        from opentelemetry._logs import get_logger_provider  # noqa: PLC0415
         from opentelemetry.sdk.resources import Resource  # noqa: PLC0415
 
+        from ._providers import global_providers  # noqa: PLC0415
         from .detectors._user import user_attributes  # noqa: PLC0415
         from .detectors.aws.lambda_function import AwsLambdaDetector  # noqa: PLC0415
 
@@ -56,7 +55,7 @@ def after_restore() -> None:
             fresh["service.instance.id"] = str(uuid.uuid4())
         update = Resource(fresh)
         updated = 0
-        for provider in (trace.get_tracer_provider(), metrics.get_meter_provider(), get_logger_provider()):
+        for provider in global_providers():
             refresh = getattr(provider, "_update_resource", None)  # the SDK's own (1.44 and newer)
             if callable(refresh):
                 refresh(update)

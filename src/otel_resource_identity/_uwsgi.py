@@ -97,13 +97,11 @@ def refresh_after_fork() -> None:
     and each global SDK provider's own fork handling (its resource refreshed with this process's
     process-dependent detectors, its locks renewed). Never raises into the server."""
     try:
-        from opentelemetry import metrics, trace  # noqa: PLC0415
-        from opentelemetry._logs import get_logger_provider  # noqa: PLC0415
-
         from ._locks import _after_fork_in_child  # noqa: PLC0415
+        from ._providers import global_providers  # noqa: PLC0415
 
         _after_fork_in_child()
-        for provider in (trace.get_tracer_provider(), metrics.get_meter_provider(), get_logger_provider()):
+        for provider in global_providers():
             handle = getattr(provider, "_handle_fork", None)  # the SDK's own (1.44 and newer)
             if callable(handle):
                 handle()

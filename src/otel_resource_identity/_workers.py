@@ -84,11 +84,10 @@ def _in_child(util: ModuleType, _: object) -> None:
 def flush() -> None:
     """Flush the global tracer, logger and meter providers, each within ``FLUSH_SECONDS``. Never raises."""
     try:
-        from opentelemetry import metrics, trace  # noqa: PLC0415
-        from opentelemetry._logs import get_logger_provider  # noqa: PLC0415
+        from ._providers import global_providers  # noqa: PLC0415
 
         milliseconds = int(FLUSH_SECONDS * 1000)
-        for provider in (trace.get_tracer_provider(), get_logger_provider(), metrics.get_meter_provider()):
+        for provider in global_providers():
             force_flush = getattr(provider, "force_flush", None)
             if callable(force_flush):
                 force_flush(timeout_millis=milliseconds)
