@@ -553,7 +553,9 @@ def test_more_escapes_and_canonical_names() -> None:
     ]:
         assert repo_digest(image) == canonical
     assert repo_digest(f"sha256:{hexes}") is None  # a bare image id names no repository
-    assert repo_digest(f"docker-pullable://nginx@{DIGEST}") is None  # as the Collector: not a reference
+    # Docker-based nodes (cri-dockerd) write the digest behind a scheme; the reference follows it.
+    assert repo_digest(f"docker-pullable://nginx@{DIGEST}") == f"docker.io/library/nginx@{DIGEST}"
+    assert repo_digest(f"ftp://nginx@{DIGEST}") is None
     assert repo_digest("nginx:1.27") is None
 
 

@@ -67,14 +67,19 @@ CONTAINER_ID = Syntax(
 # ('projects/123/machineTypes/e2-medium'), Vercel ids ('prj_…', 'dpl_…'), ISO timestamps (Heroku).
 # None of these platforms allows spaces or other punctuation in them; the longest OCID is under 256.
 IDENTIFIER = Syntax("an identifier (letters, digits and . _ - : / + = @)", _ALNUM + "_.:/+=@-", 256)
+# A CI worker: GitLab runner and Azure Pipelines agent ids are numbers, Buildkite's a UUID, but
+# Jenkins has no id apart from the node's name, and a node name may hold spaces and any letter
+# (Jenkins core refuses only ?*/\%!@#$^&|<>[]:; in it): printable text.
+WORKER = Syntax("a worker name or id (no control characters)", None, 512)
 # A CI run id: numbers on most systems, but Jenkins' BUILD_TAG is jenkins-${JOB_NAME}-${BUILD_NUMBER}
 # and a job name may hold spaces (Jenkins docs): printable text.
 RUN_ID = Syntax("a run id (no control characters)", None, 512)
 # EKS cluster names (1-100 alphanumerics, '-' and '_', alphanumeric first: EKS CreateCluster API),
 # GKE (lower-case, digits, '-', 40), AKS (63: alphanumerics, '_' and '-'); Docker container names
 # ('[a-zA-Z0-9][a-zA-Z0-9_.-]+'; App Service's 'site_0_6c25cfe7'); ECS families (255: letters,
-# digits, '-' and '_'); Cloud Run execution names (DNS labels).
-NAME = Syntax("a name (letters, digits and . _ -)", _ALNUM + "_.-", 253, "first")
+# digits, '-' and '_': "Up to 255 letters ..., numbers, underscores, and hyphens", ECS
+# RegisterTaskDefinition); Cloud Run execution names (DNS labels). The longest of them sets the limit.
+NAME = Syntax("a name (letters, digits and . _ -)", _ALNUM + "_.-", 255, "first")
 # RFC 1123 host names, NetBIOS names ('RD281878EF37E3'), container short ids: never a space.
 HOST_NAME = Syntax("a host name (no spaces or control characters)", None, 253, "nospace")
 # Regions and zones: AWS ('us-east-1d'), GCP ('us-central1-a'), Alibaba ('cn-zhangjiakou-a'), Azure's
@@ -153,7 +158,7 @@ SYNTAX: Mapping[str, Syntax] = {
     "service.instance.id": SERVICE,
     "cicd.pipeline.run.id": RUN_ID,
     "cicd.pipeline.task.run.id": RUN_ID,
-    "cicd.worker.id": IDENTIFIER,
+    "cicd.worker.id": WORKER,
     "cicd.pipeline.run.url.full": URL,
     "cicd.pipeline.task.run.url.full": URL,
     "cicd.worker.url.full": URL,

@@ -19,6 +19,7 @@ import logging
 import re
 from collections.abc import Callable, Mapping
 from typing import NamedTuple
+from urllib.parse import quote
 
 from opentelemetry.sdk.resources import Resource
 
@@ -159,6 +160,17 @@ def _jenkins(environ: Mapping[str, str], root: str) -> dict[str, object]:
     if job and branch and job.endswith("/" + branch):
         found[P_NAME] = job[: -len(branch) - 1]
     return found
+
+
+def _azure_pipelines_run_url(environ: Mapping[str, str]) -> str | None:
+    # System.TeamProject is the project's name, and a project name may hold spaces ('Fabrikam
+    # Fiber'): Azure DevOps' own links carry it percent-encoded.
+    collection, project, build = (
+        environ.get(name, "").strip() for name in ("SYSTEM_COLLECTIONURI", "SYSTEM_TEAMPROJECT", "BUILD_BUILDID")
+    )
+    if not (collection and project and build):
+        return None
+    return f"{collection.rstrip('/')}/{quote(project, safe='')}/_build/results?buildId={quote(build, safe='')}"
 
 
 def _properties(text: str, wanted: set[str]) -> dict[str, str]:
@@ -321,7 +333,6 @@ VENDORS: tuple[Vendor, ...] = (
         {
             P_NAME: ("BUILD_DEFINITIONNAME",),
             P_RUN: ("BUILD_BUILDID",),
-            P_RUN_URL: ("{SYSTEM_COLLECTIONURI}{SYSTEM_TEAMPROJECT}/_build/results?buildId={BUILD_BUILDID}",),
             T_NAME: ("SYSTEM_JOBDISPLAYNAME", "SYSTEM_JOBNAME"),
             T_RUN: ("SYSTEM_JOBID",),
             W_ID: ("AGENT_ID",),
@@ -333,6 +344,7 @@ VENDORS: tuple[Vendor, ...] = (
             BASE: ("SYSTEM_PULLREQUEST_TARGETBRANCH",),
             CHANGE: ("SYSTEM_PULLREQUEST_PULLREQUESTNUMBER", "SYSTEM_PULLREQUEST_PULLREQUESTID"),
         },
+        extras=lambda environ, root: {P_RUN_URL: _azure_pipelines_run_url(environ)},
     ),
     Vendor(
         "Buildkite",

@@ -204,8 +204,13 @@ def parse_image(reference: str) -> Image | None:
 
 
 def repo_digest(image_id: str) -> str | None:
-    """A container status's ``imageID`` as a canonical ``name@digest``, when it is one."""
-    image = parse_image(image_id)
+    """A container status's ``imageID`` as a canonical ``name@digest``, when it is one.
+
+    Docker-based nodes (dockershim, cri-dockerd) write it behind a scheme
+    (``docker-pullable://registry/name@sha256:…``); the reference is what follows it.
+    """
+    scheme, separator, rest = image_id.partition("://")
+    image = parse_image(rest if separator and scheme.startswith("docker") else image_id)
     return image.canonical() if image is not None and image.tag is None else None
 
 
