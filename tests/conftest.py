@@ -80,6 +80,15 @@ def _nothing_leaves_the_machine() -> Iterator[None]:
 
 
 @pytest.fixture(autouse=True)
+def _warnings_as_in_a_new_process() -> None:
+    # "Once" means once per process; each test starts as a process that has warned nothing yet,
+    # so a test that expects a warning does not depend on which tests ran before it.
+    from otel_resource_identity import _settings
+
+    _settings._warned.clear()
+
+
+@pytest.fixture(autouse=True)
 def _sdk_merge_restored() -> Iterator[None]:
     disable_entity_merge()
     yield
