@@ -95,8 +95,10 @@ def serve_and_ask(
     cwd: Path,
     stop: signal.Signals = signal.SIGTERM,
     seconds: float = 40.0,
+    settle: float = 0.0,
 ) -> Served:
-    """Start ``command``, ask it concurrently until ``workers`` pids answered (or time runs out), stop it."""
+    """Start ``command``, ask it concurrently until ``workers`` pids answered (or time runs out), stop it
+    after ``settle`` seconds without requests."""
     process = subprocess.Popen(
         list(command), env=env, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
     )
@@ -112,6 +114,10 @@ def serve_and_ask(
                 if len(answered) < workers:
                     time.sleep(0.05)
     finally:
+        # A server that recycles workers forks replacements after the last answers; gunicorn installs
+        # a worker's signal handlers only after the fork, so a stop signal that lands in between is
+        # lost and the master waits out its whole graceful timeout. Servers that recycle settle first.
+        time.sleep(settle)
         if process.poll() is None:
             process.send_signal(stop)
         try:

@@ -93,6 +93,7 @@ def test_python_servers(name: str, tmp_path: Path) -> None:
             workers=WORKERS,
             cwd=_apps(tmp_path),
             stop=signal.SIGINT if name.startswith("uvicorn") else signal.SIGTERM,
+            settle=2.0 if "--max-requests" in command else 0.0,
         )
     check_identity(receiver, served, workers=WORKERS)
 
