@@ -130,3 +130,24 @@ def test_processors_have_nothing_to_flush() -> None:
     for processor in (ResourceIdentitySpanProcessor(), ResourceIdentityLogRecordProcessor()):
         assert processor.force_flush() is True
         processor.shutdown()
+
+
+def test_one_processor_shared_by_two_providers_stamps_each_resources_identity() -> None:
+    """A processor instance added to two providers (an app and a library with its own) stamps each
+    span with its own provider's identity, also when the resources alternate."""
+    other = Resource({"service.name": "billing", "service.instance.id": "b-1", "host.id": "i-0a1b2c3d4e5f67890"})
+    shared = ResourceIdentitySpanProcessor()
+    exporter = InMemorySpanExporter()
+    providers = []
+    for resource in (POD, other):
+        provider = TracerProvider(resource=resource)
+        provider.add_span_processor(shared)
+        provider.add_span_processor(SimpleSpanProcessor(exporter))
+        providers.append(provider)
+    for provider in (*providers, *providers):
+        provider.get_tracer("t").start_span("work").end()
+    stamped = [
+        (span.resource, (span.attributes or {}).get("dash0.resource.id")) for span in exporter.get_finished_spans()
+    ]
+    assert [identity for _, identity in stamped] == [predict(resource).id for resource, _ in stamped]
+    assert len({identity for _, identity in stamped}) == 2
