@@ -16,6 +16,7 @@ from types import ModuleType
 
 import pytest
 
+from hostile import hang, raw_server
 from otel_resource_identity import _snapstart, _uwsgi, _workers
 from otel_resource_identity.entities.outside import why_outside
 
@@ -93,3 +94,37 @@ def test_flush_exports_what_the_providers_hold(tmp_path: Path) -> None:
 def test_an_attribute_no_row_names_gets_the_general_reason() -> None:
     assert why_outside("custom.attribute") == "no entity type of the conventions or of this package holds it"
     assert why_outside("k8s.pod.name").startswith("the conventions identify Kubernetes objects by uid")
+
+
+@pytest.mark.subprocess
+def test_a_stuck_export_never_holds_up_a_worker_s_end(tmp_path: Path) -> None:
+    """The batch thread is in an export the collector never answers (or, after an unlucky fork, in
+    an import whose lock nobody will release): the SDK's force_flush then waits for it whatever its
+    timeout says. The worker's flush still returns within its budget, so the worker ends."""
+    script = tmp_path / "stuck.py"
+    script.write_text(
+        "import os, time\n"
+        "from opentelemetry import trace\n"
+        "from opentelemetry.sdk.trace import TracerProvider\n"
+        "from opentelemetry.sdk.trace.export import BatchSpanProcessor\n"
+        "from opentelemetry.exporter.otlp.proto.http.trace_exporter import OTLPSpanExporter\n"
+        "from otel_resource_identity._workers import flush\n"
+        "provider = TracerProvider()\n"
+        "provider.add_span_processor(BatchSpanProcessor(OTLPSpanExporter(timeout=60), schedule_delay_millis=10))\n"
+        "trace.set_tracer_provider(provider)\n"
+        "trace.get_tracer('t').start_span('stuck').end()\n"
+        "time.sleep(1)  # the batch thread is in its export by now\n"
+        "started = time.monotonic()\n"
+        "flush()\n"
+        "print(time.monotonic() - started, flush=True)\n"
+        "os._exit(0)\n",
+        encoding="utf-8",
+    )
+    with raw_server(hang) as collector:
+        env = clean_environment(OTEL_EXPORTER_OTLP_TRACES_ENDPOINT=f"{collector.base}/v1/traces")
+        done = subprocess.run(
+            [sys.executable, str(script)], env=env, capture_output=True, text=True, timeout=60, check=False
+        )
+        assert collector.connections >= 1  # the export was under way
+    assert done.returncode == 0, done.stderr
+    assert float(done.stdout) < _workers.FLUSH_SECONDS + 1.5

@@ -271,6 +271,11 @@ def test_celery_prefork(recycle: bool, tmp_path: Path) -> None:
             deadline = time.monotonic() + 60
             while time.monotonic() < deadline and len(_task_spans(receiver)) < 12:
                 time.sleep(0.1)
+            # The pool replaces its recycled children after the last tasks. billiard blocks the stop
+            # signal only in a child's main thread while it reports its end, so where the SDK's
+            # export threads run in the child, a warm shutdown that lands then can kill a child
+            # holding the result queue's lock (with or without this package): let the pool settle.
+            time.sleep(2.0 if recycle else 0.0)
         finally:
             stderr = _stop_celery(worker)
     assert worker.returncode in (0, -signal.SIGQUIT), stderr[-3000:]
