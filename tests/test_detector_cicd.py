@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 from pathlib import Path
+from urllib.parse import quote
 
 import pytest
 
 from otel_resource_identity import CicdDetector, entities_of
 from otel_resource_identity.detectors._signals import CI_SIGNALS, ci_system
-from otel_resource_identity.detectors.cicd import VENDORS, ref_name, repository_url
+from otel_resource_identity.detectors._syntax import check
+from otel_resource_identity.detectors.cicd import VENDORS, ref_name, repository_url, resolve
 
 from platforms import FIXTURES, SECRET, load_env, make_root, with_secrets
 
@@ -215,3 +218,27 @@ def test_repository_urls_are_canonical_and_without_credentials(url: str, expecte
 )
 def test_ref_names(ref: str, expected: tuple[str, str] | None) -> None:
     assert ref_name(ref) == expected
+
+
+def test_every_url_template_encodes_the_names_people_chose() -> None:
+    """Each URL a CI vendor's template builds holds its fields percent-encoded (a base URL opening
+    the template aside), so a project, repository or job named with spaces, '#', '?' or any letter
+    still gives a URL."""
+    chosen = "Fabrikam Fiber #1? ü"
+    templates = [
+        (vendor.name, key, alternative)
+        for vendor in VENDORS
+        for key, source in vendor.fields.items()
+        for alternative in source
+        if "{" in alternative
+    ]
+    assert len(templates) >= 8
+    for vendor_name, key, template in templates:
+        fields = re.findall(r"\{([A-Za-z0-9_]+)\}", template)
+        environ = dict.fromkeys(fields, chosen)
+        if template.startswith("{"):
+            environ[fields[0]] = "https://ci.example.com/base/"
+        url = resolve((template,), environ)
+        assert url is not None, (vendor_name, template)
+        assert check(key, url) is None, (vendor_name, template, url)
+        assert quote(chosen, safe="/") in url

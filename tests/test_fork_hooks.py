@@ -61,32 +61,44 @@ def test_snapstart_hooks_only_on_snapstart(monkeypatch: pytest.MonkeyPatch) -> N
     _snapstart.after_restore()  # with no SDK providers in this process: nothing to do, nothing raised
 
 
-@pytest.mark.subprocess
-def test_flush_exports_what_the_providers_hold(tmp_path: Path) -> None:
-    """A batch processor that would export only in an hour: after flush(), the receiver has the span,
-    although the process then ends with os._exit, as a multiprocessing worker does."""
-    script = tmp_path / "flush.py"
+def _flush_in_a_worker(tmp_path: Path, endpoint: str, exporter: str, delay_millis: int, wait: float) -> str:
+    """A process whose global tracer provider holds one span in a batch processor (``exporter``'s
+    arguments, ``delay_millis`` between exports): after ``wait`` seconds it calls flush() and ends
+    with os._exit, as a multiprocessing worker does. What it printed: flush()'s duration."""
+    script = tmp_path / "worker.py"
     script.write_text(
-        "import os\n"
+        "import os, time\n"
         "from opentelemetry import trace\n"
         "from opentelemetry.sdk.trace import TracerProvider\n"
         "from opentelemetry.sdk.trace.export import BatchSpanProcessor\n"
         "from opentelemetry.exporter.otlp.proto.http.trace_exporter import OTLPSpanExporter\n"
         "from otel_resource_identity._workers import flush\n"
         "provider = TracerProvider()\n"
-        "provider.add_span_processor(BatchSpanProcessor(OTLPSpanExporter(), schedule_delay_millis=3_600_000))\n"
+        f"processor = BatchSpanProcessor(OTLPSpanExporter({exporter}), schedule_delay_millis={delay_millis})\n"
+        "provider.add_span_processor(processor)\n"
         "trace.set_tracer_provider(provider)\n"
         "trace.get_tracer('t').start_span('held').end()\n"
+        f"time.sleep({wait})\n"
+        "started = time.monotonic()\n"
         "flush()\n"
+        "print(time.monotonic() - started, flush=True)\n"
         "os._exit(0)\n",
         encoding="utf-8",
     )
-    with otlp_receiver() as receiver:
-        env = clean_environment(OTEL_EXPORTER_OTLP_TRACES_ENDPOINT=f"{receiver.endpoint}/v1/traces")
-        done = subprocess.run(
-            [sys.executable, str(script)], env=env, capture_output=True, text=True, timeout=60, check=False
-        )
+    env = clean_environment(OTEL_EXPORTER_OTLP_TRACES_ENDPOINT=endpoint)
+    done = subprocess.run(
+        [sys.executable, str(script)], env=env, capture_output=True, text=True, timeout=60, check=False
+    )
     assert done.returncode == 0, done.stderr
+    return done.stdout
+
+
+@pytest.mark.subprocess
+def test_flush_exports_what_the_providers_hold(tmp_path: Path) -> None:
+    """A batch processor that would export only in an hour: after flush(), the receiver has the span,
+    although the process then ends with os._exit, as a multiprocessing worker does."""
+    with otlp_receiver() as receiver:
+        _flush_in_a_worker(tmp_path, f"{receiver.endpoint}/v1/traces", "", 3_600_000, 0)
     assert len(receiver.spans()) == 1
     assert _workers.FLUSH_SECONDS <= 5  # a worker's end is never held up for long
 
@@ -101,30 +113,8 @@ def test_a_stuck_export_never_holds_up_a_worker_s_end(tmp_path: Path) -> None:
     """The batch thread is in an export the collector never answers (or, after an unlucky fork, in
     an import whose lock nobody will release): the SDK's force_flush then waits for it whatever its
     timeout says. The worker's flush still returns within its budget, so the worker ends."""
-    script = tmp_path / "stuck.py"
-    script.write_text(
-        "import os, time\n"
-        "from opentelemetry import trace\n"
-        "from opentelemetry.sdk.trace import TracerProvider\n"
-        "from opentelemetry.sdk.trace.export import BatchSpanProcessor\n"
-        "from opentelemetry.exporter.otlp.proto.http.trace_exporter import OTLPSpanExporter\n"
-        "from otel_resource_identity._workers import flush\n"
-        "provider = TracerProvider()\n"
-        "provider.add_span_processor(BatchSpanProcessor(OTLPSpanExporter(timeout=60), schedule_delay_millis=10))\n"
-        "trace.set_tracer_provider(provider)\n"
-        "trace.get_tracer('t').start_span('stuck').end()\n"
-        "time.sleep(1)  # the batch thread is in its export by now\n"
-        "started = time.monotonic()\n"
-        "flush()\n"
-        "print(time.monotonic() - started, flush=True)\n"
-        "os._exit(0)\n",
-        encoding="utf-8",
-    )
     with raw_server(hang) as collector:
-        env = clean_environment(OTEL_EXPORTER_OTLP_TRACES_ENDPOINT=f"{collector.base}/v1/traces")
-        done = subprocess.run(
-            [sys.executable, str(script)], env=env, capture_output=True, text=True, timeout=60, check=False
-        )
+        # The batch thread exports 10 ms after the span ends: a second later it is in that export.
+        printed = _flush_in_a_worker(tmp_path, f"{collector.base}/v1/traces", "timeout=60", 10, 1.0)
         assert collector.connections >= 1  # the export was under way
-    assert done.returncode == 0, done.stderr
-    assert float(done.stdout) < _workers.FLUSH_SECONDS + 1.5
+    assert float(printed) < _workers.FLUSH_SECONDS + 1.5

@@ -11,7 +11,8 @@ code survives: docs/setup.md says to ``close()`` and ``join()`` first. (A SIGTER
 flushes could deadlock on a lock the interrupted code holds, so none is installed.) Celery's
 prefork children end inside billiard's worker loop, before any finalizer: there Celery's
 ``worker_process_shutdown`` signal, sent in each child just before it exits, runs the flush.
-Nothing is imported or installed in a process that uses neither.
+Nothing is imported or installed in a process that uses neither, apart from ``netrc`` before a
+fork where requests is loaded (see ``_LAZY_IMPORTS``).
 """
 
 from __future__ import annotations
@@ -58,16 +59,19 @@ def install() -> None:
         os.register_at_fork(before=_before_fork, after_in_child=_after_fork)
 
 
-# What the exporters import on their first export: requests imports netrc inside every request. A
-# fork taken while another thread of the parent is in that first import leaves the child the
-# module's import lock for good (no thread of the child will release it), and every export of the
-# child stuck behind it. Imported in the forking thread before each fork, such an import is either
-# done already or waited for, never half-way.
-_LAZY_IMPORTS = ("netrc",)
+# What the exporters import on their first export, by the package that imports it: requests (the
+# OTLP HTTP exporters' client) imports netrc inside every request. A fork taken while another thread
+# of the parent is in that first import leaves the child the module's import lock for good (no
+# thread of the child will release it), and every export of the child stuck behind it. Imported in
+# the forking thread before each fork, such an import is either done already or waited for, never
+# half-way; already imported, it costs a dictionary lookup.
+_LAZY_IMPORTS = (("requests", "netrc"),)
 
 
 def _before_fork() -> None:
-    for name in _LAZY_IMPORTS:
+    for user, name in _LAZY_IMPORTS:
+        if user not in sys.modules:
+            continue
         try:
             importlib.import_module(name)
         except Exception:  # a fork must go on whatever happens here
@@ -115,7 +119,7 @@ def flush() -> None:
         from ._providers import global_providers  # noqa: PLC0415
 
         flushes = [
-            flush for provider in global_providers() if callable(flush := getattr(provider, "force_flush", None))
+            method for provider in global_providers() if callable(method := getattr(provider, "force_flush", None))
         ]
         if not flushes:
             return

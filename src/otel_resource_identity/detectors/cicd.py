@@ -73,14 +73,20 @@ _TEMPLATE_FIELD = re.compile(r"\{([A-Za-z0-9_]+)\}")
 
 
 def resolve(source: Source, environ: Mapping[str, str]) -> str | None:
-    """The first alternative of ``source`` whose variables are all set."""
+    """The first alternative of ``source`` whose variables are all set.
+
+    Templates build URLs: a field that opens the template is a base URL and goes in as it is; every
+    other field goes in percent-encoded ('/' kept), because CI systems put names people chose into
+    them (an Azure DevOps project named 'Fabrikam Fiber') and a URL holds no spaces.
+    """
     for alternative in source:
         names = _TEMPLATE_FIELD.findall(alternative) or [alternative]
         values = {name: environ.get(name, "").strip() for name in names}
         if all(values.values()):
-            if _TEMPLATE_FIELD.search(alternative):
-                return alternative.format_map(values)
-            return values[alternative]
+            if not _TEMPLATE_FIELD.search(alternative):
+                return values[alternative]
+            base = names[0] if alternative.startswith("{") else None
+            return alternative.format_map({k: v if k == base else quote(v, safe="/") for k, v in values.items()})
     return None
 
 
@@ -160,17 +166,6 @@ def _jenkins(environ: Mapping[str, str], root: str) -> dict[str, object]:
     if job and branch and job.endswith("/" + branch):
         found[P_NAME] = job[: -len(branch) - 1]
     return found
-
-
-def _azure_pipelines_run_url(environ: Mapping[str, str]) -> str | None:
-    # System.TeamProject is the project's name, and a project name may hold spaces ('Fabrikam
-    # Fiber'): Azure DevOps' own links carry it percent-encoded.
-    collection, project, build = (
-        environ.get(name, "").strip() for name in ("SYSTEM_COLLECTIONURI", "SYSTEM_TEAMPROJECT", "BUILD_BUILDID")
-    )
-    if not (collection and project and build):
-        return None
-    return f"{collection.rstrip('/')}/{quote(project, safe='')}/_build/results?buildId={quote(build, safe='')}"
 
 
 def _properties(text: str, wanted: set[str]) -> dict[str, str]:
@@ -333,6 +328,7 @@ VENDORS: tuple[Vendor, ...] = (
         {
             P_NAME: ("BUILD_DEFINITIONNAME",),
             P_RUN: ("BUILD_BUILDID",),
+            P_RUN_URL: ("{SYSTEM_COLLECTIONURI}{SYSTEM_TEAMPROJECT}/_build/results?buildId={BUILD_BUILDID}",),
             T_NAME: ("SYSTEM_JOBDISPLAYNAME", "SYSTEM_JOBNAME"),
             T_RUN: ("SYSTEM_JOBID",),
             W_ID: ("AGENT_ID",),
@@ -344,7 +340,6 @@ VENDORS: tuple[Vendor, ...] = (
             BASE: ("SYSTEM_PULLREQUEST_TARGETBRANCH",),
             CHANGE: ("SYSTEM_PULLREQUEST_PULLREQUESTNUMBER", "SYSTEM_PULLREQUEST_PULLREQUESTID"),
         },
-        extras=lambda environ, root: {P_RUN_URL: _azure_pipelines_run_url(environ)},
     ),
     Vendor(
         "Buildkite",
